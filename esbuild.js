@@ -1,0 +1,48 @@
+// Bundles the extension, the hash worker, the CLI and the sandbox as separate
+// entries. `--production` minifies; `--watch` rebuilds on change.
+const esbuild = require('esbuild');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** One entry per runtime: the worker must be its own file next to the bundle
+ *  that starts it (resolved with __dirname at run time). */
+const entries = [
+  { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'src/workers/hashWorker.ts', out: 'hashWorker' },
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'test/sandbox/main.ts', out: 'sandbox', banner: '#!/usr/bin/env node' },
+];
+
+async function main() {
+  const contexts = await Promise.all(
+    entries.map((e) =>
+      esbuild.context({
+        entryPoints: [e.in],
+        outfile: path.join('dist', `${e.out}.js`),
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        external: ['vscode'],
+        minify: production,
+        sourcemap: !production,
+        sourcesContent: false,
+        logLevel: 'warning',
+        banner: e.banner ? { js: e.banner } : undefined,
+      }),
+    ),
+  );
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+// CLI entry point (placeholder until the API client lands).
+console.log('koodrive');

@@ -1,0 +1,2 @@
+// Hash worker entry point (placeholder until the hashing module lands).
+export {};

@@ -1,0 +1,2 @@
+// Sandbox entry point (placeholder until the sandbox lands).
+export {};
