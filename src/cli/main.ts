@@ -1,2 +1,101 @@
-// CLI entry point (placeholder until the API client lands).
-console.log('koodrive');
+/**
+ * `koodrive` command line: the same engine as the extension, for scripts and
+ * benchmarks. Configuration from KOODRIVE_ENDPOINT / KOODRIVE_TOKEN /
+ * KOODRIVE_USER_ID, overridden by --endpoint / --token / --user-id.
+ * Every command takes --json (one JSON document on stdout). Failures print one
+ * line on stderr and exit non-zero (2 usage, 130 cancelled, 1 otherwise).
+ */
+import { KooDriveError, isCancellation } from '../core/errors';
+import { redactText } from '../core/redact';
+import { CliContext, createCliContext, GlobalFlags } from './context';
+import * as ls from './commands/ls';
+import * as mkdir from './commands/mkdir';
+import * as spaces from './commands/spaces';
+
+interface Command {
+  usage: string;
+  run(ctx: CliContext, argv: string[]): Promise<void>;
+}
+
+/** The table of contents of the CLI. */
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir };
+
+const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
+Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;
+
+function helpText(): string {
+  return ['Usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', GLOBAL_HELP].join('\n');
+}
+
+/** Splits global flags (anywhere on the line) from the command's own arguments. */
+function splitGlobalFlags(argv: string[]): { flags: GlobalFlags; rest: string[] } {
+  const flags: GlobalFlags = { json: false, verbose: false };
+  const rest: string[] = [];
+  const valued: Record<string, keyof GlobalFlags> = { '--endpoint': 'endpoint', '--token': 'token', '--user-id': 'userId' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (name in valued) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new KooDriveError('InvalidInput', `${name} needs a value`, { subject: 'usage' });
+      (flags as unknown as Record<string, string>)[valued[name]] = v;
+    } else if (a === '--json') flags.json = true;
+    else if (a === '--verbose' || a === '-v') flags.verbose = true;
+    else rest.push(a);
+  }
+  return { flags, rest };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new KooDriveError('Cancelled', 'Cancelled by the user'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let ctx: CliContext | undefined;
+  try {
+    const { flags, rest } = splitGlobalFlags(argv);
+    const [name, ...args] = rest;
+    if (!name || name === 'help' || name === '--help' || name === '-h') {
+      process.stdout.write(`${helpText()}\n`);
+      return name ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new KooDriveError('InvalidInput', `Unknown command "${name}". ${helpText()}`, { subject: 'usage' });
+    ctx = createCliContext(flags, controller.signal);
+    await command.run(ctx, args);
+    return 0;
+  } catch (e) {
+    return reportError(e, argv);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await ctx?.dispose().catch(() => undefined);
+  }
+}
+
+function reportError(e: unknown, argv: string[]): number {
+  const secrets = [process.env.KOODRIVE_TOKEN ?? ''];
+  const ti = argv.indexOf('--token');
+  if (ti >= 0 && argv[ti + 1]) secrets.push(argv[ti + 1]);
+  if (isCancellation(e)) {
+    process.stderr.write('koodrive: cancelled\n');
+    return 130;
+  }
+  const err = KooDriveError.is(e) ? e : undefined;
+  const msg = (err?.message ?? (e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
+  const trace = err?.traceId ? ` (trace ${err.traceId})` : '';
+  const code = err ? ` [${err.code}]` : '';
+  process.stderr.write(`koodrive: ${redactText(msg, secrets)}${code}${trace}\n`);
+  if (err?.subject === 'usage') return 2;
+  return 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`koodrive: ${String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

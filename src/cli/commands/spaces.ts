@@ -1,0 +1,16 @@
+import { listSpaces } from '../../core/spaces';
+import { CliContext, formatBytes, table } from '../context';
+
+export const usage = 'koodrive spaces [--json]';
+
+export async function run(ctx: CliContext): Promise<void> {
+  const spaces = await listSpaces(ctx.drive().client, ctx.userId(), { signal: ctx.signal });
+  if (ctx.flags.json) {
+    ctx.out(JSON.stringify(spaces));
+    return;
+  }
+  ctx.out(table([
+    ['KIND', 'CONTAINER ID', 'USED', 'NAME'],
+    ...spaces.map((s) => [s.kind, s.containerId, s.usedBytes === undefined ? '' : formatBytes(s.usedBytes), s.name]),
+  ]));
+}

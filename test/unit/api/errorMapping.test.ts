@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import { KooDriveError } from '../../../src/core/errors';
+import {
+  errorFromEnvelope, errorFromStorage, errorFromTransport, failedBeforeSending, parseApiCode, parseRetryAfter,
+} from '../../../src/core/api/errorMapping';
+
+describe('errorMapping', () => {
+  it('parses code as number or string (gap 12)', () => {
+    assert.equal(parseApiCode(0), 0);
+    assert.equal(parseApiCode('0'), 0);
+    assert.equal(parseApiCode('13000402'), 13000402);
+    assert.equal(parseApiCode('APIGW.0301'), undefined);
+    assert.equal(parseApiCode(undefined), undefined);
+  });
+
+  const cases: Array<[number, string, boolean]> = [
+    [13000101, 'InvalidInput', false],
+    [13000102, 'InvalidInput', false],
+    [13000201, 'ServerError', true],
+    [13000301, 'NotFound', false],
+    [13000311, 'QuotaExceeded', false],
+    [13000401, 'NotFound', false],
+    [13000402, 'IntegrityFailed', false],
+    [13000403, 'ServerError', true],
+    [13000405, 'Conflict', false],
+    [13000410, 'PermissionDenied', false],
+  ];
+  for (const [code, expected, retryable] of cases) {
+    it(`maps ${code} to ${expected}${retryable ? ' (retryable)' : ''}`, () => {
+      const e = errorFromEnvelope({ code: String(code), msg: 'x' }, { status: 400, traceId: 't1' });
+      assert.equal(e.code, expected);
+      assert.equal(e.retryable, retryable);
+      assert.equal(e.apiCode, code);
+      assert.equal(e.traceId, 't1');
+    });
+  }
+
+  it('falls back on the HTTP status for an unknown code', () => {
+    assert.equal(errorFromEnvelope({ code: 13000999, msg: 'new' }, { status: 503 }).code, 'ServerError');
+    const e = errorFromEnvelope({ code: 13000999, msg: 'new' }, { status: 200 });
+    assert.equal(e.code, 'ApiError');
+    assert.match(e.message, /13000999/);
+  });
+
+  it('treats any 401 as AuthRequired, or ClockSkew when X-Date was outside the window', () => {
+    assert.equal(errorFromEnvelope({ error_code: 'APIGW.0301', error_msg: 'expired' }, { status: 401 }).code, 'AuthRequired');
+    const skew = errorFromEnvelope({ error_code: 'APIGW.0303' }, { status: 401, clockSkewSuspected: true });
+    assert.equal(skew.code, 'ClockSkew');
+    assert.equal(skew.retryable, true);
+  });
+
+  it('maps 429 with Retry-After and 5xx as retryable', () => {
+    const e = errorFromEnvelope({}, { status: 429, retryAfterMs: 2000 });
+    assert.equal(e.code, 'RateLimited');
+    assert.equal(e.retryAfterMs, 2000);
+    assert.equal(e.retryable, true);
+    assert.equal(errorFromEnvelope({}, { status: 502 }).retryable, true);
+  });
+
+  it('maps storage 403 (expired/tampered presigned URL) to UrlExpired', () => {
+    const e = errorFromStorage(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+    assert.equal(e.code, 'UrlExpired');
+    assert.match(e.message, /Request has expired/);
+    assert.equal(errorFromStorage(400, '<Error><Code>IncompleteBody</Code></Error>').retryable, true);
+    assert.equal(errorFromStorage(500, '').code, 'ServerError');
+  });
+
+  it('maps undici/socket errors and aborts', () => {
+    const reset = errorFromTransport(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), { what: 'x' });
+    assert.equal(reset.code, 'Network');
+    assert.equal(reset.retryable, true);
+    assert.equal(failedBeforeSending(reset), false);
+    const refused = errorFromTransport(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), { what: 'x' });
+    assert.equal(failedBeforeSending(refused), true);
+    const stalled = errorFromTransport(Object.assign(new Error('body'), { code: 'UND_ERR_BODY_TIMEOUT' }), { what: 'x' });
+    assert.equal(stalled.code, 'Timeout');
+    const ac = new AbortController();
+    ac.abort();
+    assert.equal(errorFromTransport(new Error('aborted'), { what: 'x', signal: ac.signal }).code, 'Cancelled');
+    const mine = new KooDriveError('SourceChanged', 'changed');
+    assert.equal(errorFromTransport(mine, { what: 'x' }), mine);
+  });
+
+  it('parses Retry-After in seconds and as a date', () => {
+    assert.equal(parseRetryAfter('3'), 3000);
+    assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 4000), 6000);
+    assert.equal(parseRetryAfter('soon'), undefined);
+    assert.equal(parseRetryAfter(undefined), undefined);
+  });
+});
