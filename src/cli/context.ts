@@ -30,6 +30,8 @@ export interface CliContext {
   err(text: string): void;
   /** True when stderr is a terminal (progress bars). */
   isTty: boolean;
+  /** Warnings always, request logs with --verbose; secrets redacted. */
+  logger: Logger;
   /** Registers cleanup (hash pool, open files) run by dispose(). */
   onDispose(fn: () => Promise<void> | void): void;
   dispose(): Promise<void>;
@@ -55,6 +57,7 @@ export function createCliContext(flags: GlobalFlags, signal: AbortSignal): CliCo
     signal,
     hashWorkerPath: path.join(__dirname, 'hashWorker.js'),
     isTty: Boolean(process.stderr.isTTY),
+    logger,
     userId: () => need(flags.userId ?? process.env.KOODRIVE_USER_ID, 'KOODRIVE_USER_ID', '--user-id'),
     drive() {
       if (!drive) {

@@ -8,9 +8,12 @@
 import { KooDriveError, isCancellation } from '../core/errors';
 import { redactText } from '../core/redact';
 import { CliContext, createCliContext, GlobalFlags } from './context';
+import * as hash from './commands/hash';
 import * as ls from './commands/ls';
 import * as mkdir from './commands/mkdir';
+import * as revision from './commands/revision';
 import * as spaces from './commands/spaces';
+import * as upload from './commands/upload';
 
 interface Command {
   usage: string;
@@ -18,7 +21,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, revision };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;

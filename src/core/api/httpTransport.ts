@@ -78,6 +78,12 @@ export class ApiTransport {
     return this.options.dispatcher;
   }
 
+  /** The exact Authorization value sent: proofCode (§6.3) is derived from it. */
+  async authorization(): Promise<string> {
+    const creds = await this.options.credentials.get();
+    return authorizationHeader(creds.token, this.options.authPrefix);
+  }
+
   async call<T extends Envelope>(opts: CallOptions): Promise<T> {
     let refreshedAuth = false;
     let skewRetried = false;
@@ -120,7 +126,7 @@ export class ApiTransport {
     };
     if (opts.auth !== false) {
       const creds = await this.options.credentials.get();
-      headers.authorization = authorizationHeader(creds.token, this.options.authPrefix);
+      headers.authorization = await this.authorization();
       headers['x-user-id'] = creds.userId;
       if (opts.shareFolderId) headers['x-hw-share-folder-id'] = opts.shareFolderId;
     }

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { resolveSpace } from '../../core/spaces';
+import { uploadFile } from '../../core/transfer/uploadFile';
+import { CliContext, formatBytes, table } from '../context';
+import { uploadDepsFor } from '../hashing';
+import { parseByteSize } from '../parse';
+import { ProgressBar } from '../progressBar';
+import { usageError } from '../usage';
+
+export const usage = [
+  'koodrive revision save <file> --container <containerId> --file-id <fileId> [--keep-forever] [--part-size BYTES] [--json]',
+  'koodrive revision list --container <containerId> --file-id <fileId> [--json]',
+  'koodrive revision restore --container <containerId> --file-id <fileId> --revision <revisionId> [--json]',
+].join('\n  ');
+
+export async function run(ctx: CliContext, argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { positionals, values } = parseArgs({
+    args: rest, allowPositionals: true,
+    options: {
+      container: { type: 'string' }, 'file-id': { type: 'string' }, revision: { type: 'string' },
+      'keep-forever': { type: 'boolean' }, 'part-size': { type: 'string' }, 'no-resume': { type: 'boolean' },
+    },
+  });
+  const containerId = values.container;
+  const fileId = values['file-id'];
+  if (!containerId || !fileId) throw usageError(usage);
+  const client = ctx.drive().client;
+  const space = await resolveSpace(client, ctx.userId(), containerId, { signal: ctx.signal });
+
+  if (sub === 'save') {
+    if (positionals.length !== 1) throw usageError(usage);
+    const deps = uploadDepsFor(ctx, { resume: !values['no-resume'] });
+    const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
+    const r = await uploadFile(deps, positionals[0], { kind: 'revision', space, fileId, keepForever: values['keep-forever'] }, {
+      partSize: parseByteSize(values['part-size'], '--part-size'), signal: ctx.signal, onProgress: (e) => bar.update(e),
+    }).finally(() => bar.done());
+    ctx.out(ctx.flags.json ? JSON.stringify(r) : `Saved ${r.localPath} as a new version of ${fileId}${r.rapidUpload ? ' (flash upload, nothing sent)' : ''}`);
+  } else if (sub === 'list') {
+    const items = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = await client.listRevisions(space, fileId, { cursor, signal: ctx.signal });
+      items.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    if (ctx.flags.json) ctx.out(JSON.stringify(items));
+    else {
+      ctx.out(table([
+        ['VERSION', 'REVISION ID', 'SIZE', 'CREATED', 'KEEP', 'NOTE'],
+        ...items.map((r) => [String(r.version), r.revisionId, r.size === undefined ? '' : formatBytes(r.size), r.createdAt ? new Date(r.createdAt).toISOString() : '', r.keepForever ? 'forever' : '', `${r.isLatest ? 'latest ' : ''}${r.reason === 'restored' ? 'restored' : ''}`.trim()]),
+      ]));
+    }
+  } else if (sub === 'restore') {
+    if (!values.revision) throw usageError(usage);
+    await client.restoreRevision(space, fileId, values.revision, { signal: ctx.signal });
+    ctx.out(ctx.flags.json ? JSON.stringify({ fileId, restored: values.revision }) : `Restored ${values.revision} as the latest version of ${fileId}`);
+  } else {
+    throw usageError(usage);
+  }
+}

@@ -1,0 +1,107 @@
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveSpace } from '../../core/spaces';
+import { isCancellation, KooDriveError, localIoError } from '../../core/errors';
+import { ConflictPolicy, uploadFile, UploadResult } from '../../core/transfer/uploadFile';
+import { uploadFolder } from '../../core/transfer/uploadFolder';
+import { CliContext, formatBytes } from '../context';
+import { uploadDepsFor } from '../hashing';
+import { parseByteSize, parseChoice, parsePositiveInt } from '../parse';
+import { ProgressBar } from '../progressBar';
+import { usageError } from '../usage';
+
+export const usage =
+  'koodrive upload <path...> --container <containerId> [--parent <folderId>] [--conflict rename|fail|skip-same] [--part-size BYTES] [--concurrency N] [--exclude GLOB]... [--no-gitignore] [--no-resume] [--json]';
+
+const CONFLICTS = ['rename', 'fail', 'skip-same'] as const;
+
+type Entry =
+  | ({ status: 'uploaded' | 'rapid' | 'skipped' } & Pick<UploadResult, 'localPath' | 'fileId' | 'fileName' | 'size' | 'sha256' | 'rapidUpload' | 'resumed'>)
+  | { status: 'failed'; localPath: string; error: { code: string; message: string } }
+  | { status: 'not-uploaded'; localPath: string; reason: string; message: string };
+
+export async function run(ctx: CliContext, argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      container: { type: 'string' }, parent: { type: 'string' }, conflict: { type: 'string' }, 'part-size': { type: 'string' },
+      concurrency: { type: 'string' }, exclude: { type: 'string', multiple: true }, 'no-gitignore': { type: 'boolean' }, 'no-resume': { type: 'boolean' },
+    },
+  });
+  if (positionals.length === 0 || !values.container) throw usageError(usage);
+  const conflict: ConflictPolicy = parseChoice(values.conflict, '--conflict', CONFLICTS) ?? 'rename';
+  const partSize = parseByteSize(values['part-size'], '--part-size');
+  const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
+  // Check every path before any request: a typo must not leave half the list uploaded.
+  const targets: Array<{ path: string; isDir: boolean }> = [];
+  for (const p of positionals) {
+    const st = await stat(p).catch((e) => {
+      throw localIoError(e, p, 'upload');
+    });
+    if (!st.isFile() && !st.isDirectory()) throw new KooDriveError('InvalidInput', `${p} is neither a file nor a folder`, { subject: p });
+    targets.push({ path: p, isDir: st.isDirectory() });
+  }
+
+  const deps = uploadDepsFor(ctx, { resume: !values['no-resume'] });
+  const space = await resolveSpace(deps.client, ctx.userId(), values.container, { signal: ctx.signal });
+  const parentFolderId = values.parent ?? space.rootFolderId;
+  const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
+  const common = { partSize, concurrency, signal: ctx.signal, onProgress: (e: Parameters<typeof bar.update>[0]) => bar.update(e) };
+  const entries: Entry[] = [];
+  const started = Date.now();
+  try {
+    for (const t of targets) {
+      if (t.isDir) {
+        const s = await uploadFolder(deps, t.path, { space, parentFolderId }, {
+          ...common, conflict, exclude: values.exclude, useGitignore: !values['no-gitignore'],
+        });
+        for (const f of s.files) entries.push(f.status === 'uploaded' ? fromResult(f.result) : failed(f.localPath, f.error));
+        for (const k of s.skipped) if (k.reason !== 'excluded') entries.push({ status: 'not-uploaded', localPath: k.absPath, reason: k.reason, message: k.message });
+      } else {
+        try {
+          entries.push(fromResult(await uploadFile(deps, t.path, { kind: 'file', space, parentFolderId, conflict }, common)));
+        } catch (e) {
+          if (isCancellation(e) || targets.length === 1) throw e;
+          entries.push(failed(t.path, e));
+        }
+      }
+    }
+  } finally {
+    bar.done();
+  }
+  report(ctx, entries, Date.now() - started);
+  const bad = entries.filter((e) => e.status === 'failed' || e.status === 'not-uploaded').length;
+  if (bad) throw new KooDriveError('ApiError', `${bad} of ${entries.length} file(s) were not uploaded`, { subject: 'partial' });
+}
+
+function fromResult(r: UploadResult): Entry {
+  return {
+    status: r.skipped ? 'skipped' : r.rapidUpload ? 'rapid' : 'uploaded',
+    localPath: r.localPath, fileId: r.fileId, fileName: r.fileName, size: r.size, sha256: r.sha256, rapidUpload: r.rapidUpload, resumed: r.resumed,
+  };
+}
+
+function failed(localPath: string, e: unknown): Entry {
+  const err = KooDriveError.is(e) ? e : new KooDriveError('ApiError', String((e as Error)?.message ?? e));
+  return { status: 'failed', localPath, error: { code: err.code, message: err.message } };
+}
+
+function report(ctx: CliContext, entries: Entry[], ms: number): void {
+  if (ctx.flags.json) {
+    ctx.out(JSON.stringify(entries));
+    return;
+  }
+  let bytes = 0;
+  for (const e of entries) {
+    if (e.status === 'failed') ctx.err(`✗ ${e.localPath}: ${e.error.message}`);
+    else if (e.status === 'not-uploaded') ctx.err(`- ${e.localPath}: ${e.message}`);
+    else {
+      if (e.status === 'uploaded') bytes += e.size;
+      const note = e.status === 'rapid' ? ' (flash upload: already on KooDrive, nothing sent)' : e.status === 'skipped' ? ' (identical file already there, skipped)' : e.resumed ? ' (resumed)' : '';
+      ctx.out(`✓ ${path.relative(process.cwd(), e.localPath) || e.localPath} → ${e.fileName} ${e.fileId}${note}`);
+    }
+  }
+  const ok = entries.filter((e) => e.status !== 'failed' && e.status !== 'not-uploaded').length;
+  ctx.out(`${ok}/${entries.length} file(s) uploaded, ${formatBytes(bytes)} sent in ${(ms / 1000).toFixed(1)} s`);
+}

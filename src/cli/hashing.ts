@@ -1,0 +1,30 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HashPool } from '../core/hash/hashPool';
+import { ResumeStore } from '../core/transfer/resumeStore';
+import type { UploadDeps } from '../core/transfer/uploadFile';
+import type { CliContext } from './context';
+
+/** One hash pool per CLI run, closed when the command ends. */
+export function hashPoolFor(ctx: CliContext): HashPool {
+  const pool = new HashPool({ workerPath: ctx.hashWorkerPath });
+  ctx.onDispose(() => pool.close());
+  return pool;
+}
+
+/** Upload state lives in KOODRIVE_STATE_DIR, else ~/.koodrive/uploads. */
+export function resumeStoreFor(): ResumeStore {
+  const dir = process.env.KOODRIVE_STATE_DIR ?? path.join(os.homedir(), '.koodrive');
+  return new ResumeStore(path.join(dir, 'uploads'));
+}
+
+export function uploadDepsFor(ctx: CliContext, opts: { resume: boolean }): UploadDeps {
+  const drive = ctx.drive();
+  return {
+    client: drive.client,
+    dispatcher: drive.dispatcher,
+    hasher: hashPoolFor(ctx),
+    resumeStore: opts.resume ? resumeStoreFor() : undefined,
+    logger: ctx.logger,
+  };
+}

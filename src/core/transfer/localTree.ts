@@ -1,0 +1,74 @@
+/**
+ * Walks a local folder for upload. Symlinks are not followed (a link can
+ * point out of the folder or into a loop): each is reported and skipped, as
+ * are sockets, devices and anything unreadable. Excluded folders are not
+ * entered at all.
+ */
+import { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { throwIfAborted } from '../cancellation';
+import type { IgnoreMatcher } from './ignoreRules';
+
+export interface LocalEntry {
+  /** Posix path relative to the root, e.g. "src/a.ts". */
+  relPath: string;
+  absPath: string;
+  kind: 'file' | 'dir';
+  size: number;
+}
+
+export interface SkippedEntry {
+  relPath: string;
+  absPath: string;
+  reason: 'excluded' | 'symlink' | 'special' | 'unreadable';
+  message: string;
+}
+
+export interface LocalTree {
+  /** Folders before their contents, in a stable (sorted) order. */
+  entries: LocalEntry[];
+  skipped: SkippedEntry[];
+}
+
+export async function walkLocalTree(root: string, ignore: IgnoreMatcher | undefined, signal?: AbortSignal): Promise<LocalTree> {
+  const entries: LocalEntry[] = [];
+  const skipped: SkippedEntry[] = [];
+  const visit = async (dirAbs: string, dirRel: string): Promise<void> => {
+    throwIfAborted(signal);
+    let children: Dirent[];
+    try {
+      children = await readdir(dirAbs, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ relPath: dirRel || '.', absPath: dirAbs, reason: 'unreadable', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of children) {
+      const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
+      const abs = path.join(dirAbs, d.name);
+      const isDir = d.isDirectory();
+      if (ignore?.ignores(rel, isDir)) {
+        skipped.push({ relPath: rel, absPath: abs, reason: 'excluded', message: 'excluded by ignore rules' });
+        continue;
+      }
+      if (d.isSymbolicLink()) {
+        skipped.push({ relPath: rel, absPath: abs, reason: 'symlink', message: 'symbolic link not followed' });
+      } else if (isDir) {
+        entries.push({ relPath: rel, absPath: abs, kind: 'dir', size: 0 });
+        await visit(abs, rel);
+      } else if (d.isFile()) {
+        try {
+          const st = await stat(abs);
+          entries.push({ relPath: rel, absPath: abs, kind: 'file', size: st.size });
+        } catch (e) {
+          skipped.push({ relPath: rel, absPath: abs, reason: 'unreadable', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+        }
+      } else {
+        skipped.push({ relPath: rel, absPath: abs, reason: 'special', message: 'not a regular file (socket, device or pipe)' });
+      }
+    }
+  };
+  await visit(root, '');
+  return { entries, skipped };
+}

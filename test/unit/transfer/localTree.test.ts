@@ -1,0 +1,26 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { IgnoreMatcher } from '../../../src/core/transfer/ignoreRules';
+import { walkLocalTree } from '../../../src/core/transfer/localTree';
+
+describe('walkLocalTree', () => {
+  it('lists folders before their files, skips symlinks (incl. loops) and special files, honours excludes', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'kd-walk-'));
+    await mkdir(path.join(root, 'a/b'), { recursive: true });
+    await mkdir(path.join(root, 'node_modules/x'), { recursive: true });
+    await writeFile(path.join(root, 'a/b/c.txt'), 'c');
+    await writeFile(path.join(root, 'a/one.txt'), '1');
+    await writeFile(path.join(root, 'debug.log'), 'log');
+    await writeFile(path.join(root, 'node_modules/x/i.js'), 'i');
+    await symlink('/etc/passwd', path.join(root, 'a/link-out'));
+    await symlink('..', path.join(root, 'a/loop'));
+    execFileSync('mkfifo', [path.join(root, 'pipe')]);
+    const tree = await walkLocalTree(root, IgnoreMatcher.from(['node_modules/', '*.log']));
+    assert.deepEqual(tree.entries.map((e) => `${e.kind}:${e.relPath}`), ['dir:a', 'dir:a/b', 'file:a/b/c.txt', 'file:a/one.txt']);
+    const why = Object.fromEntries(tree.skipped.map((s) => [s.relPath, s.reason]));
+    assert.deepEqual(why, { 'a/link-out': 'symlink', 'a/loop': 'symlink', 'debug.log': 'excluded', node_modules: 'excluded', pipe: 'special' });
+  });
+});
