@@ -1,0 +1,197 @@
+/**
+ * Hashes one local file sequentially and reports the SHA-256 chaining state
+ * at each part boundary the moment it is passed. Runs inside a hash worker
+ * (hashWorkerMain.ts) but has no worker dependency, so it is testable as is.
+ *
+ * Reads go into two reused buffers (the next read is in flight while the
+ * current one is hashed); hashing proceeds in slices of ≤ 256 KiB, cut at the
+ * part boundaries. Cancellation is checked after every read.
+ */
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { KooDriveError, localIoError } from '../errors';
+import { PROGRESS_INTERVAL_BYTES } from './hashProtocol';
+import { Sha256, WASM_SLICE_BYTES } from './sha256';
+
+export interface FileHashJob {
+  path: string;
+  /** Expected size in bytes. */
+  length: number;
+  /** Expected fs.Stats.mtimeMs, when the caller has one. */
+  mtimeMs?: number;
+  /** Part start offsets: strictly increasing multiples of 64, each ≤ length. */
+  partOffsets: number[];
+}
+
+export interface FileHashHooks {
+  /** Polled after every read; true stops the job with 'Cancelled'. */
+  isCancelled?(): boolean;
+  /** `hashCtx` is `[]` for offset 0, otherwise H0..H7. */
+  onPartState?(partIndex: number, offset: number, hashCtx: number[]): void;
+  onProgress?(bytesHashed: number): void;
+}
+
+export interface FileHashResult {
+  sha256: string;
+  preHash: string;
+  length: number;
+}
+
+export interface FileHasherOptions {
+  /** Bytes per read (default 4 MiB; two such buffers are used). */
+  readSize?: number;
+}
+
+const DEFAULT_READ_SIZE = 4 * 1024 * 1024;
+const PRE_HASH_BYTES = 1024;
+
+/** Throws 'InvalidInput' unless the job is well formed. */
+export function validateFileHashJob(job: FileHashJob): void {
+  const bad = (why: string): never => {
+    throw new KooDriveError('InvalidInput', `Invalid hash request for ${job.path}: ${why}`, { subject: job.path });
+  };
+  if (!Number.isSafeInteger(job.length) || job.length < 0) bad(`length ${job.length}`);
+  if (!Array.isArray(job.partOffsets)) bad('partOffsets is not an array');
+  let prev = -1;
+  for (const off of job.partOffsets) {
+    if (!Number.isSafeInteger(off) || off % 64 !== 0 || off <= prev || off > job.length) {
+      bad(`part offsets must be strictly increasing multiples of 64 within [0, ${job.length}], got ${off}`);
+    }
+    prev = off;
+  }
+}
+
+function sourceChanged(path: string, why: string): KooDriveError {
+  return new KooDriveError('SourceChanged', `${path} changed while it was being hashed: ${why}`, { subject: path });
+}
+
+export function cancelledHashError(path: string): KooDriveError {
+  return new KooDriveError('Cancelled', `Hashing ${path} was cancelled`, { subject: path });
+}
+
+function checkStats(job: FileHashJob, st: Stats): void {
+  if (!st.isFile()) throw new KooDriveError('LocalIo', `Cannot hash ${job.path}: not a regular file`, { subject: job.path });
+  if (st.size !== job.length) throw sourceChanged(job.path, `size is ${st.size} bytes, expected ${job.length}`);
+  if (job.mtimeMs !== undefined && st.mtimeMs !== job.mtimeMs) {
+    throw sourceChanged(job.path, `modified at ${new Date(st.mtimeMs).toISOString()}`);
+  }
+}
+
+/** Reads until `length` bytes are in `buf` or the file ends; returns the count. */
+async function readFully(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<number> {
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
+export async function hashFileWithPartStates(
+  job: FileHashJob,
+  hooks: FileHashHooks = {},
+  options: FileHasherOptions = {},
+): Promise<FileHashResult> {
+  validateFileHashJob(job);
+  const { path, length, partOffsets } = job;
+  const readSize = Math.max(64 * 1024, options.readSize ?? DEFAULT_READ_SIZE);
+  const throwIfCancelled = (): void => {
+    if (hooks.isCancelled?.()) throw cancelledHashError(path);
+  };
+
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw localIoError(err, path, 'read');
+  }
+  // A read still in flight when we bail out must finish before the handle closes.
+  let pending: Promise<number> | undefined;
+  try {
+    let before: Stats;
+    try {
+      before = await fh.stat();
+    } catch (err) {
+      throw localIoError(err, path, 'read');
+    }
+    checkStats(job, before);
+    throwIfCancelled();
+
+    const hasher = new Sha256();
+    const preHash = createHash('sha256');
+    const buffers = [Buffer.allocUnsafe(Math.min(readSize, Math.max(length, 1))), Buffer.allocUnsafe(Math.min(readSize, Math.max(length, 1)))];
+    let which = 0;
+    let part = 0;
+    let pos = 0;
+    let lastProgress = 0;
+
+    const emitPartsAt = (offset: number): void => {
+      while (part < partOffsets.length && partOffsets[part] === offset) {
+        hooks.onPartState?.(part, offset, offset === 0 ? [] : hasher.midstate());
+        part++;
+      }
+    };
+    const read = (position: number): Promise<number> => {
+      const want = Math.min(buffers[which].length, length - position);
+      const p = readFully(fh, buffers[which], want, position).catch((err: unknown) => {
+        throw localIoError(err, path, 'read');
+      });
+      pending = p;
+      return p;
+    };
+
+    emitPartsAt(0);
+    let next = length > 0 ? read(0) : undefined;
+    while (next) {
+      const got = await next;
+      pending = undefined;
+      throwIfCancelled();
+      const want = Math.min(buffers[which].length, length - pos);
+      if (got < want) throw sourceChanged(path, `it ended at ${pos + got} bytes, expected ${length}`);
+      const chunk = buffers[which];
+      const chunkStart = pos;
+      // Start the next read into the other buffer while this one is hashed.
+      which ^= 1;
+      next = chunkStart + got < length ? read(chunkStart + got) : undefined;
+
+      if (chunkStart < PRE_HASH_BYTES) preHash.update(chunk.subarray(0, Math.min(got, PRE_HASH_BYTES - chunkStart)));
+      let off = 0;
+      while (off < got) {
+        const boundary = part < partOffsets.length ? partOffsets[part] : Infinity;
+        const end = Math.min(got, off + WASM_SLICE_BYTES, boundary - chunkStart);
+        hasher.update(chunk.subarray(off, end));
+        off = end;
+        pos = chunkStart + off;
+        emitPartsAt(pos);
+        if (pos - lastProgress >= PROGRESS_INTERVAL_BYTES) {
+          lastProgress = pos;
+          hooks.onProgress?.(pos);
+        }
+      }
+    }
+
+    // Grown, shrunk and regrown, or rewritten in place while we read?
+    const probe = Buffer.alloc(1);
+    const extra = await readFully(fh, probe, 1, length).catch((err: unknown) => {
+      throw localIoError(err, path, 'read');
+    });
+    if (extra > 0) throw sourceChanged(path, `it is longer than ${length} bytes`);
+    let after: Stats;
+    try {
+      after = await fh.stat();
+    } catch (err) {
+      throw localIoError(err, path, 'read');
+    }
+    if (after.size !== length) throw sourceChanged(path, `size is now ${after.size} bytes, expected ${length}`);
+    if (after.mtimeMs !== before.mtimeMs) throw sourceChanged(path, 'it was modified');
+    throwIfCancelled();
+
+    if (lastProgress !== length) hooks.onProgress?.(length);
+    return { sha256: hasher.digestHex(), preHash: preHash.digest('hex'), length };
+  } finally {
+    if (pending) await pending.catch(() => undefined);
+    await fh.close().catch(() => undefined);
+  }
+}
