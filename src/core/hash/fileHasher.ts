@@ -79,7 +79,7 @@ function checkStats(job: FileHashJob, st: Stats): void {
 }
 
 /** Reads until `length` bytes are in `buf` or the file ends; returns the count. */
-async function readFully(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<number> {
+async function readFully(fh: FileHandle, buf: Uint8Array, length: number, position: number): Promise<number> {
   let got = 0;
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, position + got);
@@ -119,9 +119,12 @@ export async function hashFileWithPartStates(
     checkStats(job, before);
     throwIfCancelled();
 
-    const hasher = new Sha256();
+    // Two read buffers inside the hasher's memory: hashed without a copy.
+    const bufferSize = Math.min(readSize, Math.max(length, 64));
+    const hasher = new Sha256({ inputAreaBytes: 2 * bufferSize });
+    const area = hasher.inputArea();
+    const buffers = [area.subarray(0, bufferSize), area.subarray(bufferSize, 2 * bufferSize)];
     const preHash = createHash('sha256');
-    const buffers = [Buffer.allocUnsafe(Math.min(readSize, Math.max(length, 1))), Buffer.allocUnsafe(Math.min(readSize, Math.max(length, 1)))];
     let which = 0;
     let part = 0;
     let pos = 0;

@@ -18,6 +18,12 @@ export type Sha256Engine = 'wasm' | 'js';
 export interface Sha256Options {
   /** Default: 'wasm' when WebAssembly is available, otherwise 'js'. */
   engine?: Sha256Engine;
+  /**
+   * Size of `inputArea()` (default 0): a buffer inside the hasher's own
+   * memory. Reading a file straight into it and passing subarrays of it to
+   * `update()` saves copying every byte into WebAssembly memory (~5 %).
+   */
+  inputAreaBytes?: number;
 }
 
 /** Largest slice handed to one call of the wasm compression function. */
@@ -30,10 +36,13 @@ interface Compressor {
   readonly state: Int32Array;
   /** Absorbs `data[offset, offset + length)`; `length % 64 === 0`. */
   absorb(data: Uint8Array, offset: number, length: number): void;
+  readonly inputArea: Uint8Array;
 }
 
+/** Memory layout: state at 0, the staging slice at INPUT_PTR, then the optional input area. */
 const INPUT_PTR = 64;
 const WASM_PAGES = Math.ceil((INPUT_PTR + WASM_SLICE_BYTES) / 65536);
+const PAGE = 65536;
 
 /**
  * The slice of the WebAssembly JS API used here. Typed locally: the project's
@@ -64,22 +73,34 @@ function getWasmModule(): WasmModule | null {
 class WasmCompressor implements Compressor {
   readonly engine = 'wasm';
   readonly state: Int32Array;
-  private readonly input: Uint8Array;
+  readonly inputArea: Uint8Array;
+  private readonly staging: Uint8Array;
+  private readonly memory: ArrayBuffer;
   private readonly compress: (ptr: number, blocks: number) => void;
 
-  constructor(api: WasmApi, module: WasmModule) {
-    const memory = new api.Memory({ initial: WASM_PAGES, maximum: WASM_PAGES });
+  constructor(api: WasmApi, module: WasmModule, inputAreaBytes: number) {
+    // The memory never grows, so these views stay valid.
+    const pages = WASM_PAGES + Math.ceil(inputAreaBytes / PAGE);
+    const memory = new api.Memory({ initial: pages, maximum: pages });
     const instance = new api.Instance(module, { env: { memory } });
     this.compress = instance.exports.compress as (ptr: number, blocks: number) => void;
+    this.memory = memory.buffer;
     this.state = new Int32Array(memory.buffer, STATE_PTR, 8);
-    this.input = new Uint8Array(memory.buffer, INPUT_PTR, WASM_SLICE_BYTES);
+    this.staging = new Uint8Array(memory.buffer, INPUT_PTR, WASM_SLICE_BYTES);
+    this.inputArea = new Uint8Array(memory.buffer, WASM_PAGES * PAGE, inputAreaBytes);
   }
 
   absorb(data: Uint8Array, offset: number, length: number): void {
+    // Bytes already in our memory (the input area) are hashed where they are.
+    const inPlace = data.buffer === this.memory;
     while (length > 0) {
       const n = length < WASM_SLICE_BYTES ? length : WASM_SLICE_BYTES;
-      this.input.set(data.subarray(offset, offset + n));
-      this.compress(INPUT_PTR, n >>> 6);
+      if (inPlace) {
+        this.compress(data.byteOffset + offset, n >>> 6);
+      } else {
+        this.staging.set(data.subarray(offset, offset + n));
+        this.compress(INPUT_PTR, n >>> 6);
+      }
       offset += n;
       length -= n;
     }
@@ -89,20 +110,26 @@ class WasmCompressor implements Compressor {
 class JsCompressor implements Compressor {
   readonly engine = 'js';
   readonly state = new Int32Array(8);
+  readonly inputArea: Uint8Array;
   private readonly w = new Int32Array(64);
+
+  constructor(inputAreaBytes: number) {
+    this.inputArea = new Uint8Array(inputAreaBytes);
+  }
 
   absorb(data: Uint8Array, offset: number, length: number): void {
     compressJs(this.state, this.w, data, offset, length / 64);
   }
 }
 
-function createCompressor(engine: Sha256Engine | undefined): Compressor {
+function createCompressor({ engine, inputAreaBytes = 0 }: Sha256Options): Compressor {
+  if (!Number.isSafeInteger(inputAreaBytes) || inputAreaBytes < 0) throw new RangeError(`inputAreaBytes: ${inputAreaBytes}`);
   if (engine !== 'js') {
     const module = getWasmModule();
-    if (module && wasmApi) return new WasmCompressor(wasmApi, module);
+    if (module && wasmApi) return new WasmCompressor(wasmApi, module, inputAreaBytes);
     if (engine === 'wasm') throw new Error('WebAssembly is not available in this runtime');
   }
-  return new JsCompressor();
+  return new JsCompressor(inputAreaBytes);
 }
 
 /** The engine a `new Sha256()` uses in this runtime. */
@@ -120,7 +147,7 @@ export class Sha256 {
   private total = 0;
 
   constructor(options: Sha256Options = {}) {
-    this.c = createCompressor(options.engine);
+    this.c = createCompressor(options);
     this.c.state.set(INITIAL_STATE);
   }
 
@@ -143,6 +170,15 @@ export class Sha256 {
     for (let i = 0; i < 8; i++) s.c.state[i] = h[i] | 0;
     s.total = bytesHashed;
     return s;
+  }
+
+  /**
+   * The hasher's own buffer of `inputAreaBytes` (empty by default). Fill it
+   * (e.g. fs read) and pass subarrays to `update()` to skip one copy; it is
+   * only read during `update()`, so it may be refilled afterwards.
+   */
+  inputArea(): Uint8Array {
+    return this.c.inputArea;
   }
 
   /** Which compression engine this instance runs on. */

@@ -129,6 +129,21 @@ describe('hash/sha256', () => {
         }
       });
 
+      it('hashes data placed in its own inputArea without a copy, also when refilled', () => {
+        const h = new Sha256({ engine, inputAreaBytes: 300_000 });
+        const area = h.inputArea();
+        assert.equal(area.length, 300_000);
+        const parts = [randomBytes(300_000), randomBytes(1), randomBytes(299_999), randomBytes(64 * 4099)];
+        for (const p of parts) {
+          area.set(p);
+          // odd split points so the tail buffer and in-place blocks mix
+          const cut = Math.min(7, p.length);
+          h.update(area.subarray(0, cut)).update(area.subarray(cut, p.length));
+        }
+        assert.equal(h.digestHex(), nodeSha(Buffer.concat(parts)));
+        assert.equal(new Sha256({ engine }).inputArea().length, 0);
+      });
+
       it('digest() does not finalize: more data can follow', () => {
         const a = randomBytes(100);
         const b = randomBytes(3000);
