@@ -172,6 +172,14 @@ export class Sha256 {
     return s;
   }
 
+  /** Starts over at H(0) with nothing hashed, keeping the engine and input area (cheaper than a new hasher). */
+  reset(): this {
+    this.c.state.set(INITIAL_STATE);
+    this.tailLength = 0;
+    this.total = 0;
+    return this;
+  }
+
   /**
    * The hasher's own buffer of `inputAreaBytes` (empty by default). Fill it
    * (e.g. fs read) and pass subarrays to `update()` to skip one copy; it is

@@ -204,6 +204,14 @@ describe('hash/sha256', () => {
     assert.throws(() => Sha256.fromState([...INITIAL_STATE.slice(0, 7), 1.5], 64), RangeError);
   });
 
+  it('reset() starts over, also after fromState', () => {
+    const data = randomBytes(777);
+    const h = Sha256.fromState(Array.from({ length: 8 }, (_, i) => i), 64 * 1000).update(randomBytes(100));
+    assert.equal(h.reset().bytesHashed, 0);
+    assert.deepEqual(h.midstate(), [...INITIAL_STATE]);
+    assert.equal(h.update(data).digestHex(), nodeSha(data));
+  });
+
   it('midstate of a fresh hasher is H(0)', () => {
     assert.deepEqual(new Sha256().midstate(), [...INITIAL_STATE]);
     assert.equal(new Sha256().bytesHashed, 0);
