@@ -13,6 +13,9 @@ const entries = [
   { in: 'src/workers/hashWorker.ts', out: 'hashWorker' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'test/sandbox/main.ts', out: 'sandbox', banner: '#!/usr/bin/env node' },
+  // The extension-host integration suite with mocha bundled in (never shipped:
+  // not in the .vscodeignore allowlist). Mocha's unused parallel mode warns.
+  { in: 'test/extensionHost/index.ts', out: 'extensionHostTests', logOverride: { 'require-resolve-not-external': 'silent' } },
 ];
 
 async function main() {
@@ -31,6 +34,7 @@ async function main() {
         sourcesContent: false,
         logLevel: 'warning',
         banner: e.banner ? { js: e.banner } : undefined,
+        logOverride: e.logOverride,
       }),
     ),
   );

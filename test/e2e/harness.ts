@@ -1,0 +1,130 @@
+/**
+ * One real VS Code session for a test run: a fresh sandbox process, a fresh
+ * code-server (own user-data and extensions dirs) with the packaged extension
+ * installed, a workspace folder, and optionally Chromium showing the workbench.
+ * Used by the e2e suite, the extension-host suite (runCodeServer.ts) and
+ * `npm run demo`.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { installExtension, RunningCodeServer, startCodeServer, writeUserSettings } from './codeServer';
+import { artifactsDir, vsixPath } from './paths';
+import { SandboxProcess, startSandboxProcess } from './sandboxProcess';
+import { launchBrowser, openWorkbench } from './workbench';
+
+export interface HarnessOptions {
+  /** Names the artifacts folder: test/e2e/artifacts/<name>/ (logs, screenshots). */
+  name: string;
+  /** Environment for code-server (reaches the extension host). */
+  env?: (ctx: { sandbox: SandboxProcess; root: string; scratch: string; workspace: string }) => Record<string, string>;
+  /** More .vsix files to install next to the extension. */
+  extraVsix?: string[];
+  /** Runs after the extensions are installed, before code-server starts. */
+  afterInstall?: (dirs: { extensionsDir: string; userDataDir: string }) => void;
+  /** Fills the workspace folder before code-server opens it. */
+  populateWorkspace?: (workspace: string) => void;
+  /** User settings over the harness defaults. */
+  settings?: Record<string, unknown>;
+  /** Open the workbench in Chromium (default true). */
+  browser?: boolean;
+  /** Keep the temp folders after dispose() (default: $KOODRIVE_E2E_KEEP). */
+  keep?: boolean;
+  sandboxPort?: number;
+  codeServerPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface Harness {
+  /** The temp root holding workspace/, user-data/, extensions/, sandbox-data/, scratch/. */
+  root: string;
+  workspace: string;
+  scratch: string;
+  userDataDir: string;
+  extensionsDir: string;
+  /** test/e2e/artifacts/<name>/ */
+  artifacts: string;
+  sandbox: SandboxProcess;
+  codeServer: RunningCodeServer;
+  browser?: Browser;
+  page?: Page;
+  /** Saves a PNG of the page under artifacts/; returns its path. */
+  screenshot(name: string): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  const log = opts.log ?? ((line: string) => console.log(`[harness] ${line}`));
+  if (!fs.existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run the e2e setup first (node out/test/e2e/setup.js)`);
+  const artifacts = path.join(artifactsDir, opts.name);
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.mkdirSync(artifacts, { recursive: true });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `koodrive-${opts.name}-`));
+  const dirs = {
+    workspace: path.join(root, 'workspace'),
+    scratch: path.join(root, 'scratch'),
+    userDataDir: path.join(root, 'user-data'),
+    extensionsDir: path.join(root, 'extensions'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  opts.populateWorkspace?.(dirs.workspace);
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const dispose = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
+    cleanups.length = 0;
+    // VS Code's own logs (extension host, server) are worth keeping with the run's artifacts.
+    const logs = path.join(dirs.userDataDir, 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(artifacts, 'vscode-logs'), { recursive: true });
+    if (!(opts.keep ?? Boolean(process.env.KOODRIVE_E2E_KEEP))) fs.rmSync(root, { recursive: true, force: true });
+    else log(`kept ${root}`);
+  };
+
+  try {
+    const t0 = Date.now();
+    const sandbox = await startSandboxProcess({
+      dataDir: path.join(root, 'sandbox-data'),
+      logFile: path.join(artifacts, 'sandbox.log'),
+      port: opts.sandboxPort,
+    });
+    cleanups.push(() => sandbox.stop());
+    log(`sandbox at ${sandbox.url}`);
+
+    for (const vsix of [vsixPath, ...(opts.extraVsix ?? [])]) installExtension(vsix, dirs);
+    opts.afterInstall?.(dirs);
+    writeUserSettings(dirs.userDataDir, opts.settings);
+
+    const codeServer = await startCodeServer({
+      userDataDir: dirs.userDataDir,
+      extensionsDir: dirs.extensionsDir,
+      workspace: dirs.workspace,
+      env: opts.env?.({ sandbox, root, scratch: dirs.scratch, workspace: dirs.workspace }),
+      logFile: path.join(artifacts, 'code-server.log'),
+      port: opts.codeServerPort,
+    });
+    cleanups.push(() => codeServer.stop());
+    log(`code-server at ${codeServer.url} (${Date.now() - t0} ms)`);
+
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    if (opts.browser !== false) {
+      browser = await launchBrowser();
+      cleanups.push(() => browser!.close());
+      page = await openWorkbench(browser, codeServer.workbenchUrl, path.join(artifacts, 'browser-console.log'));
+      log(`workbench loaded (${Date.now() - t0} ms)`);
+    }
+
+    let shot = 0;
+    const screenshot = async (name: string): Promise<string> => {
+      if (!page) throw new Error('no browser in this harness');
+      const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    };
+    return { root, ...dirs, artifacts, sandbox, codeServer, browser, page, screenshot, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}

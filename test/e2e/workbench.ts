@@ -1,0 +1,213 @@
+/**
+ * Driving the VS Code web workbench the way a person does: the command
+ * palette, quick picks, input boxes, views, tree rows, context menus and
+ * notifications. Selectors are VS Code's own DOM classes (stable across
+ * releases for years); labels come from the extension's package.json.
+ */
+import * as fs from 'fs';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { chromiumPath } from './paths';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Opens the workbench and waits for the Explorer; page console messages go to `consoleLog`. */
+export async function openWorkbench(browser: Browser, url: string, consoleLog: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (msg) => fs.appendFileSync(consoleLog, `[${msg.type()}] ${msg.text()}\n`));
+  page.on('pageerror', (err) => fs.appendFileSync(consoleLog, `[pageerror] ${err.stack ?? err.message}\n`));
+  await page.goto(url);
+  await page.locator('.explorer-folders-view').waitFor({ timeout: 90_000 });
+  return page;
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+
+/** Escapes a string for use inside a RegExp. */
+export function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  // ---- command palette and quick input ------------------------------------
+
+  /** Runs a command by its palette title, e.g. 'KooDrive: Sign In'. */
+  async runCommand(title: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    const input = this.quickInputBox();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.quickPickRow(new RegExp(`^${literal(title)}`));
+    await row.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await row.first().click();
+  }
+
+  quickInput(): Locator {
+    return this.page.locator(QUICK_INPUT);
+  }
+
+  quickInputBox(): Locator {
+    return this.page.locator(`${QUICK_INPUT} .quick-input-box input`);
+  }
+
+  /** Rows of the open quick pick whose accessible label matches. */
+  quickPickRow(label: string | RegExp): Locator {
+    const re = typeof label === 'string' ? new RegExp(literal(label)) : label;
+    return this.page.locator(`${QUICK_INPUT} .monaco-list-row`).filter({ has: this.page.locator('.label-name', { hasText: re }) });
+  }
+
+  /** Waits for a quick pick (optionally with this title/placeholder text) and picks the row. */
+  async pick(label: string | RegExp, expect?: { title?: string | RegExp }): Promise<void> {
+    await this.quickInput().waitFor({ state: 'visible' });
+    if (expect?.title) await this.page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: expect.title }).waitFor();
+    const row = this.quickPickRow(label).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** Types into the open input box (replacing its value) and accepts. */
+  async type(value: string, expect?: { prompt?: string | RegExp }): Promise<void> {
+    await this.quickInput().waitFor({ state: 'visible' });
+    if (expect?.prompt) {
+      await this.quickInput().filter({ hasText: expect.prompt }).waitFor();
+    }
+    const box = this.quickInputBox();
+    await box.fill(value);
+    await box.press('Enter');
+  }
+
+  /** The title / placeholder / prompt text of the open quick input. */
+  async quickInputText(): Promise<string> {
+    await this.quickInput().waitFor({ state: 'visible' });
+    const title = (await this.page.locator(`${QUICK_INPUT} .quick-input-title`).textContent()) ?? '';
+    const placeholder = (await this.quickInputBox().getAttribute('placeholder')) ?? '';
+    const message = (await this.page.locator(`${QUICK_INPUT} .quick-input-message`).textContent().catch(() => '')) ?? '';
+    return [title, placeholder, message].join(' | ');
+  }
+
+  async closeQuickInput(): Promise<void> {
+    if (await this.quickInput().isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput().waitFor({ state: 'hidden' });
+    }
+  }
+
+  // ---- views --------------------------------------------------------------
+
+  /** Clicks an activity-bar entry (a view container) by its title, unless it is already showing. */
+  async openViewContainer(title: string): Promise<void> {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ state: 'visible' });
+    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) await item.click();
+  }
+
+  activityBarItem(title: string): Locator {
+    return this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`[aria-label^="${title}"]`) }).first();
+  }
+
+  /** A view pane (in the side bar) by its title. */
+  viewPane(title: string | RegExp): Locator {
+    const re = typeof title === 'string' ? new RegExp(`^${literal(title)}$`, 'i') : title;
+    return this.page.locator('.pane').filter({ has: this.page.locator('.pane-header h3.title', { hasText: re }) });
+  }
+
+  /** Tree rows of a view whose label text matches. */
+  treeRow(view: Locator, label: string | RegExp): Locator {
+    const re = typeof label === 'string' ? new RegExp(`^${literal(label)}$`) : label;
+    return view.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: re }) });
+  }
+
+  /** The labels of the visible rows of a tree view, top to bottom. */
+  async treeLabels(view: Locator): Promise<string[]> {
+    const rows = view.locator('.monaco-list-row');
+    const out: { top: number; label: string }[] = [];
+    for (const r of await rows.all()) {
+      const label = ((await r.locator('.label-name').first().textContent()) ?? '').trim();
+      const top = Number(((await r.getAttribute('style')) ?? '').match(/top:\s*(-?\d+)/)?.[1] ?? 0);
+      out.push({ top, label });
+    }
+    return out.sort((a, b) => a.top - b.top).map((x) => x.label);
+  }
+
+  /** Expands a collapsed tree row (no-op when expanded). */
+  async expand(row: Locator): Promise<void> {
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+
+  // ---- Explorer -----------------------------------------------------------
+
+  explorerRow(name: string | RegExp): Locator {
+    const re = typeof name === 'string' ? new RegExp(`^${literal(name)}$`) : name;
+    return this.page.locator('.explorer-folders-view .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: re }) });
+  }
+
+  // ---- menus --------------------------------------------------------------
+
+  /** Right-clicks `target` and chooses a context-menu entry by its label. */
+  async contextMenu(target: Locator, entry: string | RegExp): Promise<void> {
+    await target.click({ button: 'right' });
+    const re = typeof entry === 'string' ? new RegExp(`^${literal(entry)}$`) : entry;
+    const item = this.page.locator('.context-view .monaco-menu .action-item').filter({ has: this.page.locator('.action-label', { hasText: re }) });
+    await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await item.first().click();
+  }
+
+  /** Labels of the context menu that `target` opens (the menu is closed again). */
+  async contextMenuLabels(target: Locator): Promise<string[]> {
+    await target.click({ button: 'right' });
+    const labels = this.page.locator('.context-view .monaco-menu .action-item .action-label');
+    await labels.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const out = (await labels.allTextContents()).map((s) => s.trim()).filter(Boolean);
+    await this.page.keyboard.press('Escape');
+    return out;
+  }
+
+  // ---- notifications ------------------------------------------------------
+
+  /** A notification toast whose message matches. */
+  notification(message: string | RegExp): Locator {
+    return this.page.locator('.notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: message }) });
+  }
+
+  /** Texts of the notification toasts on screen. */
+  async notificationMessages(): Promise<string[]> {
+    return (await this.page.locator('.notification-toast .notification-list-item-message').allTextContents()).map((s) => s.trim());
+  }
+
+  async clickNotificationButton(message: string | RegExp, button: string | RegExp): Promise<void> {
+    const toast = this.notification(message).first();
+    await toast.waitFor({ state: 'visible' });
+    const re = typeof button === 'string' ? new RegExp(`^${literal(button)}$`) : button;
+    await toast.locator('.monaco-button', { hasText: re }).first().click();
+  }
+
+  /** Dismisses every toast (the bell's "Clear All Notifications"). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
+  /** A modal dialog (`{modal: true}` messages). */
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  async clickDialogButton(label: string | RegExp): Promise<void> {
+    const re = typeof label === 'string' ? new RegExp(`^${literal(label)}$`) : label;
+    await this.dialog().locator('.monaco-button', { hasText: re }).first().click();
+  }
+}
