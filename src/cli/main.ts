@@ -8,6 +8,7 @@
 import { KooDriveError, isCancellation } from '../core/errors';
 import { redactText } from '../core/redact';
 import { CliContext, createCliContext, GlobalFlags } from './context';
+import * as download from './commands/download';
 import * as hash from './commands/hash';
 import * as ls from './commands/ls';
 import * as mkdir from './commands/mkdir';
@@ -21,7 +22,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, revision };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;
