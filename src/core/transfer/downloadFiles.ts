@@ -291,6 +291,7 @@ async function downloadOne(e: Engine, job: PlannedFile): Promise<DownloadFileRes
       item,
       partialPath,
       subject: remotePath,
+      localPath: finalPath,
       retry: e.retry,
       logger: e.logger,
       fsync: e.fsync,
@@ -305,7 +306,8 @@ async function downloadOne(e: Engine, job: PlannedFile): Promise<DownloadFileRes
   } catch (err) {
     if (isCancellation(err) && e.signal?.aborted) return { ...base, status: 'failed', error: cancelledError(e.signal) };
     const ke = KooDriveError.is(err) ? err : localError(err, plannedPath, 'write');
-    return { ...base, status: 'failed', error: aboutFile(ke, remotePath) };
+    const named = ke.message.includes(remotePath) || ke.message.includes(plannedPath) ? ke : aboutFile(ke, remotePath);
+    return { ...base, status: 'failed', error: named };
   }
 }
 

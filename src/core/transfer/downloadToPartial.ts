@@ -44,6 +44,8 @@ export interface PartialDownload {
   partialPath: string;
   /** How the file is named in messages (its remote path). */
   subject: string;
+  /** Where it goes: named in local (disk) errors (default: `subject`). */
+  localPath?: string;
   retry: RetryPolicy;
   logger: Logger;
   /** Flush the data to disk before returning (so a crash right after the rename cannot leave an empty file). */
@@ -150,7 +152,7 @@ async function attempt(job: PartialDownload, progress: AttemptProgress): Promise
   if (res.statusCode === 206) {
     const range = parseContentRange(res.headers['content-range']);
     if (!range || range.start !== from || (range.total !== undefined && range.total !== expected)) {
-      res.body.destroy();
+      discard(res.body);
       await unlinkOrFail(job);
       return { kind: 'restart', why: `the server answered the range request with ${String(res.headers['content-range'])}` };
     }
@@ -159,7 +161,7 @@ async function attempt(job: PartialDownload, progress: AttemptProgress): Promise
     if (from > 0) job.logger.info(`${job.subject}: the server ignored the Range request; downloading from the start`);
     writeFrom = 0;
   } else if (res.statusCode === 416 && from > 0) {
-    res.body.destroy();
+    discard(res.body);
     await unlinkOrFail(job);
     return { kind: 'restart', why: 'the server refused the range of the temp file' };
   } else {
@@ -169,7 +171,7 @@ async function attempt(job: PartialDownload, progress: AttemptProgress): Promise
   }
   const length = Number(res.headers['content-length']);
   if (Number.isFinite(length) && res.headers['content-length'] !== undefined && writeFrom + length !== expected) {
-    res.body.destroy();
+    discard(res.body);
     throw new KooDriveError(
       'IntegrityFailed',
       `${job.subject} has changed on the server: it is ${writeFrom + length} bytes, the listing said ${expected}`,
@@ -179,7 +181,13 @@ async function attempt(job: PartialDownload, progress: AttemptProgress): Promise
 
   const hash = writeFrom > 0 ? onDisk.hash : createHash('sha256');
   progress.usedPrefix = writeFrom > 0;
-  const file = await openForWriting(job, writeFrom);
+  let file: fs.FileHandle;
+  try {
+    file = await openForWriting(job, writeFrom);
+  } catch (e) {
+    discard(res.body);
+    throw e;
+  }
   let writeError: unknown;
   let tooLong = false;
   let done = writeFrom;
@@ -219,7 +227,7 @@ async function attempt(job: PartialDownload, progress: AttemptProgress): Promise
   if (failure !== undefined) {
     if (writeError !== undefined || (!tooLong && isLocalFsError(failure))) {
       await unlinkQuietly(job.partialPath); // a full disk should get its space back
-      throw localError(writeError ?? failure, job.subject, 'write');
+      throw localError(writeError ?? failure, job.localPath ?? job.subject, 'write');
     }
     if (tooLong) {
       await unlinkQuietly(job.partialPath);
@@ -356,7 +364,7 @@ async function openForWriting(job: PartialDownload, from: number): Promise<fs.Fi
     await fh.truncate(from);
     return fh;
   } catch (e) {
-    throw localError(e, job.subject, 'write');
+    throw localError(e, job.localPath ?? job.subject, 'write');
   }
 }
 
@@ -393,4 +401,10 @@ export function aboutFile(err: KooDriveError, subject: string): KooDriveError {
     retryAfterMs: err.retryAfterMs,
     subject,
   });
+}
+
+/** Drops a response body we do not want (destroying it without a listener would raise an unhandled AbortError). */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
