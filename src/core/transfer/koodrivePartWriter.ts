@@ -108,7 +108,10 @@ export class KooDrivePartWriter implements PartWriter<PlannedPart> {
     }
     this.o.logger?.info(`Part ${part.partNumber} attempt ${attempt} failed (${err.code}); retrying`);
     if (err.code === 'UrlExpired') {
-      this.urls.delete(part.partNumber);
+      // URLs issued with (or before) the rejected one have most likely expired
+      // too: drop them all so one uploadUrl call renews them together.
+      const failedAt = this.urls.get(part.partNumber)?.obtainedAt ?? Date.now();
+      for (const [n, c] of this.urls) if (c.obtainedAt <= failedAt) this.urls.delete(n);
       await this.urlFor(part, signal);
       // A fresh URL rejected again is not an expiry problem: back off then.
       if (attempt === 1) return 0;

@@ -178,6 +178,8 @@ class FileUpload {
     const midstates = new Midstates();
     const parts = this.plan.parts;
     let hashing: Promise<HashFileResult> | undefined;
+    let persist: ReturnType<FileUpload['persister']> | undefined;
+    let completed = false;
     const startHashing = (): Promise<HashFileResult> => {
       if (!hashing) {
         hashing = this.hash(midstates, signal).catch((e) => {
@@ -222,8 +224,9 @@ class FileUpload {
         version: 1, ...this.resumeKey, fileName: session.fileName, size: this.size, mtimeMs: this.mtimeMs, preHash: this.preHash,
         partSize: this.plan.partSize, fileId: session.fileId, uploadId: session.uploadId, partsDone: [...done], midstates: saved?.midstates ?? {}, createdAt: saved?.createdAt ?? Date.now(),
       };
-      const persist = this.persister(state);
-      await persist.now();
+      const saver = this.persister(state);
+      persist = saver;
+      await saver.now();
 
       for (const p of parts) if (done.has(p.partNumber)) this.partBytes.set(p.partNumber, p.partSize);
       const writer = new KooDrivePartWriter({
@@ -245,22 +248,27 @@ class FileUpload {
           state.partsDone = [...done];
           const ctx = midstates.get(p.partNumber);
           if (ctx) state.midstates[p.partNumber] = ctx;
-          persist.soon();
+          saver.soon();
         },
       });
-      await persist.now();
+      await saver.now();
       const full = await startHashing();
       this.checkResumedParts(saved, midstates);
       await this.ensureUnchanged();
       this.report('completing', this.size);
       await this.complete(session, full.sha256, signal);
-      await persist.stop();
+      completed = true;
+      await saver.stop();
       await this.deps.resumeStore?.remove(this.resumeKey);
       await this.verify(session, full.sha256, signal);
       return this.result(session, full.sha256, todo.length, Boolean(saved));
     } catch (e) {
       if (KooDriveError.is(e) && (e.code === 'IntegrityFailed' || e.code === 'SourceChanged')) {
+        await persist?.stop();
         await this.deps.resumeStore?.remove(this.resumeKey).catch(() => undefined);
+      } else if (persist && !completed) {
+        // Cancelled or failed: record every part that made it, so a re-run resumes.
+        await persist.now();
       }
       throw this.explain(e);
     } finally {
