@@ -1,0 +1,248 @@
+/**
+ * Fault injection. A fault is a match (which requests), an action (what goes
+ * wrong), and a count; it fires for the first `times` matching requests after
+ * letting `skip` through, then removes itself. Faults are checked in the order
+ * they were added and at most one fires per hook point.
+ *
+ * Hook points (which action kinds can fire where):
+ *   api       on entry, before auth:     status | reset | delay | stall | malformed
+ *   api       per item of files/download: failItem            (match.fileId)
+ *   part      PUT after URL validation:  status | reset | delay | stall
+ *   download  GET after URL validation:  status | reset | delay | stall | corrupt
+ *
+ * Plus three one-shot controls that are not counted faults: expire every
+ * presigned URL issued so far, expire every token issued so far (refresh still
+ * works), and shift the sandbox clock.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SandboxClock } from './clock';
+
+export type FaultTarget = 'api' | 'part' | 'download';
+
+export interface FaultMatch {
+  target: FaultTarget;
+  /** Substring of the request path, e.g. '/files/create' or '/files/download'. */
+  path?: string;
+  /** HTTP method (case-insensitive). */
+  method?: string;
+  /** part: only this part number. */
+  partNumber?: number;
+  /** part: the upload's fileId; download: the downloaded file; api: body.fileId / body.fileIds[] / path. */
+  fileId?: string;
+}
+
+export type FaultAction =
+  /** Answer with this status instead (api: JSON error body; part/download: S3 XML). `retryAfter` in seconds. */
+  | { kind: 'status'; status: number; retryAfter?: number }
+  /** Destroy the connection: api at once; part after `afterBytes` of the request body; download after `afterBytes` of the response body. */
+  | { kind: 'reset'; afterBytes?: number }
+  /** Send nothing for `ms`, then proceed normally. */
+  | { kind: 'delay'; ms: number }
+  /** api/download: send the headers (and `afterBytes` of body), then no bytes for `ms`, then the rest.
+   *  part: read `afterBytes` of the body, then stop reading for `ms`. */
+  | { kind: 'stall'; ms: number; afterBytes?: number }
+  /** api only. 'html': a gateway error page (status default 502, the request is not executed);
+   *  'truncated-json' / 'empty': the request IS executed, then the body is cut in half / dropped (status default 200). */
+  | { kind: 'malformed'; body: 'html' | 'truncated-json' | 'empty'; status?: number }
+  /** download only: flip one byte (at `atByte`, default the middle) so the content no longer matches its sha256. */
+  | { kind: 'corrupt'; atByte?: number }
+  /** api files/download only: the matching fileId's item fails with this per-item code (default "13000408"). */
+  | { kind: 'failItem'; code?: string };
+
+export type FaultKind = FaultAction['kind'];
+
+export interface FaultSpec {
+  match: FaultMatch;
+  action: FaultAction;
+  /** How many matching requests it fires for; default 1. */
+  times?: number;
+  /** Let this many matching requests through first: "fail the 3rd part PUT" = skip 2. Default 0. */
+  skip?: number;
+}
+
+export interface ActiveFault {
+  id: string;
+  match: FaultMatch;
+  action: FaultAction;
+  /** Firings left. */
+  remaining: number;
+  /** Matching requests still to let through. */
+  skip: number;
+  fired: number;
+}
+
+/** What a hook point knows about the request. */
+export interface FaultProbe {
+  target: FaultTarget;
+  method: string;
+  path: string;
+  partNumber?: number;
+  fileIds?: string[];
+}
+
+export interface FaultHooks {
+  expireUrls(): void;
+  expireTokens(): void;
+}
+
+const KINDS_BY_TARGET: Record<FaultTarget, FaultKind[]> = {
+  api: ['status', 'reset', 'delay', 'stall', 'malformed', 'failItem'],
+  part: ['status', 'reset', 'delay', 'stall'],
+  download: ['status', 'reset', 'delay', 'stall', 'corrupt'],
+};
+
+export class FaultController {
+  private faults: ActiveFault[] = [];
+
+  constructor(
+    private readonly clock: SandboxClock,
+    private readonly hooks: FaultHooks,
+  ) {}
+
+  /** Add one fault; returns its id. Throws a TypeError when the spec is invalid. */
+  add(spec: FaultSpec): string {
+    const problem = validateFaultSpec(spec);
+    if (problem) throw new TypeError(`invalid fault: ${problem}`);
+    const f: ActiveFault = {
+      id: randomUUID(),
+      match: { ...spec.match },
+      action: { ...spec.action },
+      remaining: spec.times ?? 1,
+      skip: spec.skip ?? 0,
+      fired: 0,
+    };
+    this.faults.push(f);
+    return f.id;
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length !== before;
+  }
+
+  /** Remove every pending fault (the clock offset is left alone; see reset()). */
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Remove every fault and put the clock back. */
+  reset(): void {
+    this.faults = [];
+    this.clock.offsetMs = 0;
+  }
+
+  list(): ActiveFault[] {
+    return this.faults.map((f) => ({ ...f, match: { ...f.match }, action: { ...f.action } }));
+  }
+
+  /** Every presigned URL issued so far answers 403 AccessDenied "Request has expired". */
+  expireUrls(): void {
+    this.hooks.expireUrls();
+  }
+
+  /** Every access token issued so far is expired (401 APIGW.0301); POST /session/refresh still works. */
+  expireTokens(): void {
+    this.hooks.expireTokens();
+  }
+
+  /** Shift the sandbox clock (Date header, X-Date window, URL signing/expiry) by `ms` relative to real time. */
+  setClockOffset(ms: number): void {
+    if (!Number.isFinite(ms)) throw new TypeError('clock offset must be a finite number of ms');
+    this.clock.offsetMs = ms;
+  }
+
+  get clockOffsetMs(): number {
+    return this.clock.offsetMs;
+  }
+
+  /**
+   * Internal: the fault that fires for this request at a hook point that can
+   * apply `kinds`, consuming one use; undefined when none does.
+   */
+  take(probe: FaultProbe, kinds: readonly FaultKind[]): FaultAction | undefined {
+    for (const f of this.faults) {
+      if (!kinds.includes(f.action.kind) || !matches(f.match, probe)) continue;
+      if (f.skip > 0) {
+        f.skip--;
+        continue;
+      }
+      f.remaining--;
+      f.fired++;
+      if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
+      return f.action;
+    }
+    return undefined;
+  }
+}
+
+function matches(m: FaultMatch, p: FaultProbe): boolean {
+  if (m.target !== p.target) return false;
+  if (m.method && m.method.toUpperCase() !== p.method.toUpperCase()) return false;
+  if (m.path && !p.path.includes(m.path)) return false;
+  if (m.partNumber !== undefined && m.partNumber !== p.partNumber) return false;
+  if (m.fileId !== undefined) {
+    const inIds = p.fileIds?.includes(m.fileId) ?? false;
+    if (!inIds && !(p.target === 'api' && p.path.includes(m.fileId))) return false;
+  }
+  return true;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function nonNegInt(v: unknown): boolean {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
+}
+
+/** A reason the spec is unusable, or undefined when it is fine (used for specs arriving over HTTP). */
+export function validateFaultSpec(spec: unknown): string | undefined {
+  if (!isObj(spec)) return 'spec must be an object';
+  const { match, action, times, skip } = spec;
+  if (!isObj(match)) return 'match must be an object';
+  if (match.target !== 'api' && match.target !== 'part' && match.target !== 'download') {
+    return "match.target must be 'api', 'part' or 'download'";
+  }
+  if (match.path !== undefined && typeof match.path !== 'string') return 'match.path must be a string';
+  if (match.method !== undefined && typeof match.method !== 'string') return 'match.method must be a string';
+  if (match.fileId !== undefined && typeof match.fileId !== 'string') return 'match.fileId must be a string';
+  if (match.partNumber !== undefined && !nonNegInt(match.partNumber)) return 'match.partNumber must be an integer';
+  if (!isObj(action)) return 'action must be an object';
+  const kind = action.kind as FaultKind;
+  if (!KINDS_BY_TARGET[match.target].includes(kind)) {
+    return `action.kind '${String(action.kind)}' cannot apply to target '${match.target}'`;
+  }
+  if (times !== undefined && (!Number.isSafeInteger(times) || (times as number) < 1)) return 'times must be an integer >= 1';
+  if (skip !== undefined && !nonNegInt(skip)) return 'skip must be an integer >= 0';
+  switch (kind) {
+    case 'status':
+      if (!Number.isInteger(action.status) || (action.status as number) < 400 || (action.status as number) > 599) {
+        return 'status must be 400..599';
+      }
+      if (action.retryAfter !== undefined && !nonNegInt(action.retryAfter)) return 'retryAfter must be seconds >= 0';
+      return undefined;
+    case 'reset':
+      return action.afterBytes === undefined || nonNegInt(action.afterBytes) ? undefined : 'afterBytes must be >= 0';
+    case 'delay':
+      return nonNegInt(action.ms) ? undefined : 'ms must be >= 0';
+    case 'stall':
+      if (!nonNegInt(action.ms)) return 'ms must be >= 0';
+      return action.afterBytes === undefined || nonNegInt(action.afterBytes) ? undefined : 'afterBytes must be >= 0';
+    case 'malformed':
+      if (action.body !== 'html' && action.body !== 'truncated-json' && action.body !== 'empty') {
+        return "body must be 'html', 'truncated-json' or 'empty'";
+      }
+      if (action.status !== undefined && (!Number.isInteger(action.status) || (action.status as number) < 100)) {
+        return 'status must be an HTTP status';
+      }
+      return undefined;
+    case 'corrupt':
+      return action.atByte === undefined || nonNegInt(action.atByte) ? undefined : 'atByte must be >= 0';
+    case 'failItem':
+      if (match.fileId === undefined) return 'failItem needs match.fileId';
+      return action.code === undefined || typeof action.code === 'string' ? undefined : 'code must be a string';
+    default:
+      return `unknown action.kind '${String(kind)}'`;
+  }
+}
