@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 /** The sandbox's seeded demo user (test/sandbox/seed.ts DEFAULT_USERS). */
 export const SANDBOX_TOKEN = 'sandbox-token';
 export const SANDBOX_USER_ID = 'sandbox-user';
+export const SANDBOX_SESSION_ID = 'sandbox-session';
 
 export interface RemoteFile {
   id: string;
@@ -148,6 +149,22 @@ export class SandboxAdmin {
     const f = await this.findPath(relPath, containerId);
     if (!f) throw new Error(`not in the sandbox: ${relPath}`);
     return f;
+  }
+
+  /**
+   * A new access token for the demo user, as a person would get one after the
+   * old one expired: POST session/refresh with the old token and the session
+   * id (the sandbox keeps expired tokens refreshable; the old one is revoked).
+   */
+  async refreshToken(oldToken = SANDBOX_TOKEN, sessionId = SANDBOX_SESSION_ID): Promise<string> {
+    const res = await fetch(`${this.url}/koodrive/ose/v1/session/refresh`, {
+      method: 'POST',
+      headers: { authorization: `Bearer+${oldToken}`, 'x-session-id': sessionId, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const body = (await res.json()) as { accessToken?: string };
+    if (!res.ok || !body.accessToken) throw new Error(`session/refresh: HTTP ${res.status} ${JSON.stringify(body)}`);
+    return body.accessToken.replace(/^Bearer[+ ]/, '');
   }
 
   /** Uploads started and never completed. */

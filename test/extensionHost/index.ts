@@ -21,6 +21,10 @@ import { RESULTS_ENV, type SuiteResults, type TestResult } from './results';
 /** The suites, in the order they run (each registers describe/it when required). */
 function loadSuites(): void {
   require('./suite/activation.test');
+  require('./suite/session.test');
+  require('./suite/tree.test');
+  require('./suite/transfers.test');
+  require('./suite/expiry.test');
 }
 
 export async function run(): Promise<void> {

@@ -1,5 +1,7 @@
 /** What the extension-host suite reports to the harness that started it. */
 
+/** Switches the extension's test mode on (src/extension/testMode.ts). */
+export const TEST_MODE_ENV = 'KOODRIVE_TEST_MODE';
 /** Path of the JSON file the suite writes when it has finished (code-server runs). */
 export const RESULTS_ENV = 'KOODRIVE_TEST_RESULTS';
 /** Path of the suite bundle the test-runner extension loads (code-server runs). */

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { installedExtensionDir } from '../e2e/codeServer';
 import { startHarness } from '../e2e/harness';
 import { extensionHostTestsBundle, runnerVsixPath } from '../e2e/paths';
-import { RESULTS_ENV, SANDBOX_URL_ENV, SCRATCH_ENV, SUITE_ENV, type SuiteResults } from './results';
+import { RESULTS_ENV, SANDBOX_URL_ENV, SCRATCH_ENV, SUITE_ENV, type SuiteResults, TEST_MODE_ENV } from './results';
 
 const EXTENSION_ID = 'koodrive-dev.koodrive';
 const TIMEOUT_MS = Number(process.env.KOODRIVE_EXTHOST_TIMEOUT_MS ?? 15 * 60_000);
@@ -43,6 +43,7 @@ async function main(): Promise<number> {
         [RESULTS_ENV]: resultsFile,
         [SANDBOX_URL_ENV]: sandbox.url,
         [SCRATCH_ENV]: scratch,
+        [TEST_MODE_ENV]: '1',
       };
     },
   });

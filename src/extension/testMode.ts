@@ -1,0 +1,30 @@
+/**
+ * Test mode, for the extension-host integration suite (test/extensionHost/)
+ * only. Inert unless the extension host runs with KOODRIVE_TEST_MODE=1, which
+ * only the test harnesses set (runElectron.ts through extensionTestsEnv,
+ * runCodeServer.ts through code-server's environment).
+ *
+ * It then registers one command, not contributed (so never in the palette),
+ * through which the suite reaches what the public `vscode` API cannot show
+ * it: the data behind the KooDrive tree view, read the way VS Code reads it
+ * (getChildren / getTreeItem), and the extension's SecretStorage. Everything else the suite does goes through
+ * the real commands, prompts and storage.
+ *
+ * activate() calls, once the tree exists:   registerTestMode(context, { tree });
+ */
+import * as vscode from 'vscode';
+
+export const TEST_MODE_ENV = 'KOODRIVE_TEST_MODE';
+export const TEST_HOOKS_COMMAND = 'koodrive.test.hooks';
+
+export interface TestHooks {
+  /** The KooDrive tree's data provider. */
+  tree: vscode.TreeDataProvider<unknown>;
+}
+
+export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {
+  if (process.env[TEST_MODE_ENV] !== '1') return;
+  // The extension's own SecretStorage, to check where the token is (and is not) kept.
+  const exposed = { ...hooks, secrets: context.secrets };
+  context.subscriptions.push(vscode.commands.registerCommand(TEST_HOOKS_COMMAND, () => exposed));
+}
