@@ -119,6 +119,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     const screenshot = async (name: string): Promise<string> => {
       if (!page) throw new Error('no browser in this harness');
       const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name}.png`);
+      // Park the mouse on the empty title bar, so no tooltip hides what the picture is for.
+      await page.mouse.move(page.viewportSize()!.width - 200, 12);
       await page.screenshot({ path: file });
       return file;
     };

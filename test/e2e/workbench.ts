@@ -65,9 +65,10 @@ export class Workbench {
     return this.page.locator(`${QUICK_INPUT} .quick-input-box input`);
   }
 
-  /** Rows of the open quick pick whose accessible label matches. */
+  /** Rows of the open quick pick whose label matches (a string: the whole label, codicons aside). */
   quickPickRow(label: string | RegExp): Locator {
-    const re = typeof label === 'string' ? new RegExp(literal(label)) : label;
+    // A `$(codicon)` renders as an empty span, which leaves a leading space in the text.
+    const re = typeof label === 'string' ? new RegExp(`^\\s*${literal(label)}\\s*$`) : label;
     return this.page.locator(`${QUICK_INPUT} .monaco-list-row`).filter({ has: this.page.locator('.label-name', { hasText: re }) });
   }
 
@@ -146,7 +147,41 @@ export class Workbench {
 
   /** Expands a collapsed tree row (no-op when expanded). */
   async expand(row: Locator): Promise<void> {
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10_000 });
+  }
+
+  /** Collapses an expanded tree row (no-op when collapsed). */
+  async collapse(row: Locator): Promise<void> {
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Scrolls a (virtualised) tree until a row with this label is rendered. */
+  async scrollTreeTo(view: Locator, label: string | RegExp, maxSteps = 200): Promise<Locator> {
+    const row = this.treeRow(view, label);
+    const list = view.locator('.monaco-list').first();
+    for (let i = 0; i < maxSteps && (await row.count()) === 0; i++) {
+      await list.hover();
+      await this.page.mouse.wheel(0, 300);
+      await this.page.waitForTimeout(50);
+    }
+    await row.first().waitFor({ state: 'visible' });
+    return row.first();
+  }
+
+  /** Clicks an action in a view's title bar (e.g. Refresh) by its tooltip. */
+  async clickViewAction(view: Locator, title: string): Promise<void> {
+    const header = view.locator('.pane-header');
+    if (await header.isVisible()) {
+      await header.hover();
+      await view.locator(`.pane-header .actions .action-label[aria-label^="${title}"]`).first().click();
+      return;
+    }
+    // The only view of its container: its actions sit in the side bar's title.
+    await this.page.locator('.part.sidebar > .composite.title').hover();
+    await this.page.locator(`.part.sidebar > .composite.title .title-actions .action-label[aria-label^="${title}"]`).first().click();
   }
 
   // ---- Explorer -----------------------------------------------------------
@@ -164,7 +199,10 @@ export class Workbench {
     const re = typeof entry === 'string' ? new RegExp(`^${literal(entry)}$`) : entry;
     const item = this.page.locator('.context-view .monaco-menu .action-item').filter({ has: this.page.locator('.action-label', { hasText: re }) });
     await item.first().waitFor({ state: 'visible', timeout: 10_000 });
-    await item.first().click();
+    // Hover focuses the entry; Enter runs it (a click can land while the menu still ignores the mouse).
+    await item.first().hover();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5000 });
   }
 
   /** Labels of the context menu that `target` opens (the menu is closed again). */
