@@ -1,11 +1,132 @@
+/**
+ * The composition root: everything is created here and passed down — the
+ * log channel and the core Logger on it, the session (secrets, user-level
+ * endpoint, embedded sandbox), the hash worker pool, the resume and link
+ * stores, the tree, the status bar, the one error wrapper and the commands.
+ * Every disposable goes into context.subscriptions.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { HashPool } from '../core/hash/hashPool';
+import { createKooDrive } from '../core/koodrive';
+import { ResumeStore } from '../core/transfer/resumeStore';
+import { Session } from './auth/session';
+import { CONTEXT_KEYS, VIEW_ID } from './commands/commandIds';
+import { registerCommands } from './commands/registerCommands';
+import { l10n } from './l10n';
+import { LocalSandbox } from './sandbox/localSandbox';
+import type { Services } from './services';
+import { readSettings } from './settings';
+import { LinkStore } from './stores/linkStore';
+import { RecentPlaces } from './stores/recentPlaces';
+import { reportUpload, runUpload, UploadRequest } from './transfers/runUpload';
+import { ErrorHandler } from './ui/errorHandler';
+import { registerTestMode } from './testMode';
+import { channelLogger } from './ui/logChannelLogger';
+import { TransferStatusBar } from './ui/statusBar';
+import { VsCodeHost } from './ui/vscodeHost';
+import { VsCodeProgress } from './ui/vscodeProgress';
+import { VsCodeNotifier, VsCodePrompts } from './ui/vscodePrompts';
+import { DriveDragAndDrop } from './views/driveDragAndDrop';
+import { DriveTreeProvider } from './views/driveTreeProvider';
+import { ContainerNode, displayPath, folderIdOf } from './views/treeNodes';
 
-// Composition root. Filled in by the extension issue; kept minimal so the
-// bundle builds from the first commit.
-export function activate(_context: vscode.ExtensionContext): void {
-  // nothing yet
+const SECTION = 'koodrive';
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const channel = vscode.window.createOutputChannel('KooDrive', { log: true });
+  context.subscriptions.push(channel);
+  const redactions: { current: () => readonly string[] } = { current: () => [] };
+  const logger = channelLogger(channel, () => redactions.current());
+  const showLog = (): void => channel.show(true);
+
+  const storage = context.globalStorageUri.fsPath;
+  const tempDir = path.join(storage, 'tmp');
+  await mkdir(storage, { recursive: true });
+  // Version copies for diffs from an earlier session are not needed any more.
+  void rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+
+  const hashPool = new HashPool({ workerPath: path.join(__dirname, 'hashWorker.js') });
+  context.subscriptions.push({ dispose: () => void hashPool.close() });
+
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(SECTION);
+  const sandbox = new LocalSandbox(path.join(storage, 'sandbox'), logger);
+  const session = new Session({
+    secrets: context.secrets,
+    endpointSetting: {
+      // User settings only: a workspace must not be able to redirect the token.
+      get: () => config().inspect<string>('endpoint')?.globalValue || undefined,
+      set: (value) => config().update('endpoint', value, vscode.ConfigurationTarget.Global),
+    },
+    state: context.globalState,
+    createDrive: createKooDrive,
+    sandbox,
+    logger,
+  });
+  redactions.current = () => session.secretsForRedaction();
+  context.subscriptions.push({ dispose: () => void session.dispose() });
+
+  const notifier = new VsCodeNotifier();
+  const status = new TransferStatusBar();
+  context.subscriptions.push(status);
+  const errors = new ErrorHandler({
+    notifier,
+    logger,
+    signIn: () => Promise.resolve(vscode.commands.executeCommand('koodrive.signIn')),
+    showLog,
+  });
+  const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }));
+  context.subscriptions.push(tree);
+
+  const services: Services = {
+    session,
+    prompts: new VsCodePrompts(),
+    notifier,
+    progress: new VsCodeProgress(status),
+    tree,
+    links: new LinkStore(context.globalState),
+    places: new RecentPlaces(context.globalState),
+    settings: () => readSettings((key) => config().get(key)),
+    logger,
+    host: new VsCodeHost(showLog),
+    hasher: hashPool,
+    resumeStore: new ResumeStore(path.join(storage, 'uploads')),
+    tempDir,
+  };
+
+  const dropUpload = errors.wrap('drop', async (target: ContainerNode, paths: string[]) => {
+    const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };
+    await reportUpload(services, req, await runUpload(services, req));
+  });
+  const view = vscode.window.createTreeView(VIEW_ID, {
+    treeDataProvider: tree,
+    dragAndDropController: new DriveDragAndDrop(dropUpload),
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  context.subscriptions.push(view);
+  registerTestMode(context, { tree });
+  context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
+
+  const applyState = (): void => {
+    const s = session.state;
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.signedIn, s.signedIn);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.sandbox, s.sandbox);
+    view.description = s.sandbox ? l10n.t('Local sandbox') : undefined;
+    tree.refreshAll();
+  };
+  context.subscriptions.push(session.onDidChange(applyState));
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(`${SECTION}.endpoint`)) void session.endpointSettingChanged();
+  }));
+
+  await session.restore();
+  applyState();
+  void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.activated, true);
+  logger.info(`KooDrive activated (${session.state.signedIn ? (session.state.sandbox ? 'local sandbox' : 'signed in') : 'signed out'})`);
 }
 
 export function deactivate(): void {
-  // nothing yet
+  // Everything is in context.subscriptions.
 }

@@ -1,0 +1,58 @@
+/**
+ * The koodrive.* settings, read through a tiny port so the parsing and its
+ * bounds are unit-tested without VS Code. The endpoint is NOT here: it is
+ * read from user settings only, by the session (auth/session.ts).
+ */
+import type { ConflictPolicy as UploadConflictPolicy } from '../core/transfer/uploadFile';
+import { MiB } from '../core/transfer/partPlan';
+
+export type DownloadConflictPolicy = 'ask' | 'overwrite' | 'skip' | 'rename';
+
+export interface Settings {
+  upload: {
+    /** Bytes (the setting is in MiB). */
+    partSize: number;
+    concurrency: number;
+    conflictPolicy: UploadConflictPolicy;
+    exclude: string[];
+  };
+  download: {
+    conflictPolicy: DownloadConflictPolicy;
+  };
+}
+
+/** `key` is relative to the koodrive section, e.g. 'upload.partSize'. */
+export type SettingReader = (key: string) => unknown;
+
+export const DEFAULT_SETTINGS: Settings = {
+  upload: { partSize: 16 * MiB, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
+  download: { conflictPolicy: 'ask' },
+};
+
+const UPLOAD_POLICIES: readonly UploadConflictPolicy[] = ['rename', 'fail', 'skip-same'];
+const DOWNLOAD_POLICIES: readonly DownloadConflictPolicy[] = ['ask', 'overwrite', 'skip', 'rename'];
+
+function intIn(v: unknown, min: number, max: number, fallback: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return fallback;
+  return Math.max(min, Math.min(max, Math.round(v)));
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+export function readSettings(get: SettingReader): Settings {
+  const exclude = get('upload.exclude');
+  return {
+    upload: {
+      // Parts must be 5 MiB … 5 GiB (§6.1); whole MiB are multiples of 64 bytes.
+      partSize: intIn(get('upload.partSize'), 5, 5 * 1024, DEFAULT_SETTINGS.upload.partSize / MiB) * MiB,
+      concurrency: intIn(get('upload.concurrency'), 1, 16, DEFAULT_SETTINGS.upload.concurrency),
+      conflictPolicy: oneOf(get('upload.conflictPolicy'), UPLOAD_POLICIES, DEFAULT_SETTINGS.upload.conflictPolicy),
+      exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [...DEFAULT_SETTINGS.upload.exclude],
+    },
+    download: {
+      conflictPolicy: oneOf(get('download.conflictPolicy'), DOWNLOAD_POLICIES, DEFAULT_SETTINGS.download.conflictPolicy),
+    },
+  };
+}

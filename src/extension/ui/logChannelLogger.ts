@@ -1,0 +1,28 @@
+/**
+ * The core's Logger port on a VS Code LogOutputChannel (whose level the user
+ * sets with "Developer: Set Log Level…"; request lines — method, path,
+ * status, trace id, timing — are at debug level). Every line is redacted:
+ * bearer tokens, presigned-URL signatures and the current secrets.
+ */
+import type { Logger } from '../../core/logger';
+import { redactText } from '../../core/redact';
+
+/** The part of vscode.LogOutputChannel used here. */
+export interface LogSink {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function channelLogger(sink: LogSink, secrets: () => readonly string[]): Logger {
+  const clean = (m: string): string => redactText(m, secrets());
+  return {
+    trace: (m) => sink.trace(clean(m)),
+    debug: (m) => sink.debug(clean(m)),
+    info: (m) => sink.info(clean(m)),
+    warn: (m) => sink.warn(clean(m)),
+    error: (m) => sink.error(clean(m)),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Quick-pick navigation of KooDrive: a space, then folders, drilling down
+ * ("Upload to KooDrive" destination, the file a local copy belongs to).
+ * Folders are listed a page at a time with a "Load more…" entry.
+ */
+import type { DriveItem, Space } from '../../core/api/models';
+import { l10n } from '../l10n';
+import type { Services } from '../services';
+import type { RemoteFolderRef } from '../stores/recentPlaces';
+import { compareItems } from '../views/driveTreeModel';
+import { spaceKey } from '../views/treeNodes';
+import { spaceKindLabel } from '../views/treePresentation';
+import type { PickItem } from './prompts';
+
+export const BROWSE_SPACE_PROMPT = 'browse.space';
+export const BROWSE_FOLDER_PROMPT = 'browse.folder';
+
+export interface RemoteFileRef {
+  space: Space;
+  item: DriveItem;
+  parentId: string;
+  path: string;
+}
+
+interface Item extends PickItem {
+  space?: Space;
+  item?: DriveItem;
+}
+
+interface Level {
+  space: Space;
+  /** Folders below the space root, outermost first. */
+  trail: Array<{ id: string; name: string }>;
+}
+
+function folderIdOf(level: Level): string {
+  return level.trail.length ? level.trail[level.trail.length - 1].id : level.space.rootFolderId;
+}
+
+function pathOf(level: Level): string {
+  return [level.space.name, ...level.trail.map((t) => t.name)].join('/');
+}
+
+/** Asks for a folder; offers the last upload destination first when `last` is given. */
+export async function pickRemoteFolder(s: Services, opts: { title: string; acceptLabel: string; last?: RemoteFolderRef }): Promise<RemoteFolderRef> {
+  const r = await browse(s, { ...opts, mode: 'folder' });
+  if ('folderId' in r) return r;
+  throw new Error('unreachable');
+}
+
+/** Asks for a file. */
+export async function pickRemoteFile(s: Services, opts: { title: string }): Promise<RemoteFileRef> {
+  const r = await browse(s, { ...opts, acceptLabel: '', mode: 'file' });
+  if ('item' in r) return r;
+  throw new Error('unreachable');
+}
+
+async function browse(
+  s: Services,
+  opts: { title: string; acceptLabel: string; mode: 'folder' | 'file'; last?: RemoteFolderRef },
+): Promise<RemoteFolderRef | RemoteFileRef> {
+  let level: Level | undefined;
+  for (;;) {
+    if (!level) {
+      const spaces = await s.tree.listSpaces();
+      const items: Item[] = [];
+      if (opts.last) {
+        items.push({ id: 'last', label: `$(history) ${opts.last.path}`, description: l10n.t('Last used') });
+        items.push({ id: 'sep', label: l10n.t('Spaces'), separator: true });
+      }
+      for (const space of spaces) {
+        items.push({ id: `space:${spaceKey(space)}`, label: space.name, description: spaceKindLabel(space), space });
+      }
+      const chosen = await s.prompts.pick(items, { id: BROWSE_SPACE_PROMPT, title: opts.title, placeholder: l10n.t('Choose a KooDrive space') });
+      if (chosen.id === 'last' && opts.last) return opts.last;
+      if (chosen.space) level = { space: chosen.space, trail: [] };
+      continue;
+    }
+    const current: Level = level;
+    const conn = await s.session.connection();
+    const listed: DriveItem[] = [];
+    let cursor: string | undefined;
+    let more = true;
+    const fetch = async (): Promise<void> => {
+      const page = await conn.client.listFiles(current.space, folderIdOf(current), { cursor, pageSize: 100 });
+      listed.push(...page.items);
+      cursor = page.nextCursor;
+      more = Boolean(page.nextCursor);
+    };
+    await fetch();
+    let next: Level | undefined | 'stay' = 'stay';
+    while (next === 'stay') {
+      const here = pathOf(current);
+      const items: Item[] = [];
+      if (opts.mode === 'folder') items.push({ id: 'accept', label: `$(check) ${opts.acceptLabel}`, description: here });
+      items.push({ id: 'up', label: '$(arrow-up) ..', description: current.trail.length ? l10n.t('Up one folder') : l10n.t('Back to the spaces') });
+      const sorted = [...listed].sort(compareItems).filter((i) => opts.mode === 'file' || i.isFolder);
+      for (const item of sorted) {
+        items.push(item.isFolder
+          ? { id: `folder:${item.id}`, label: `$(folder) ${item.name}`, item }
+          : { id: `file:${item.id}`, label: `$(file) ${item.name}`, description: undefined, item });
+      }
+      if (more) items.push({ id: 'more', label: `$(ellipsis) ${l10n.t('Load more…')}`, description: l10n.t('{0} shown', listed.length) });
+      const placeholder = opts.mode === 'folder' ? l10n.t('Choose a folder in {0}', here) : l10n.t('Choose a file in {0}', here);
+      const chosen = await s.prompts.pick(items, { id: BROWSE_FOLDER_PROMPT, title: opts.title, placeholder });
+      if (chosen.id === 'accept') return { space: current.space, folderId: folderIdOf(current), path: here };
+      if (chosen.id === 'more') {
+        await fetch();
+        continue;
+      }
+      if (chosen.id === 'up') {
+        next = current.trail.length ? { space: current.space, trail: current.trail.slice(0, -1) } : undefined;
+      } else if (chosen.item?.isFolder) {
+        next = { space: current.space, trail: [...current.trail, { id: chosen.item.id, name: chosen.item.name }] };
+      } else if (chosen.item) {
+        return { space: current.space, item: chosen.item, parentId: folderIdOf(current), path: `${here}/${chosen.item.name}` };
+      }
+    }
+    level = next;
+  }
+}

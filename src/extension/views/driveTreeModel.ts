@@ -1,0 +1,228 @@
+/**
+ * The KooDrive tree's model, in plain TypeScript so unit tests drive it
+ * without VS Code: spaces at the root, folders and files below, each folder
+ * listed lazily a page (≤ 100 items) at a time with a "Load more…" node,
+ * folders first then names in natural order. Node objects keep their identity
+ * across refreshes (VS Code matches refresh events by element).
+ *
+ * The model calls core only through `DriveTreeSource` (the data provider
+ * binds it to the client); load errors become a message node and are passed
+ * to `onError` (the one error wrapper), except AuthRequired, which empties
+ * the tree so the welcome view with "Sign in" shows.
+ */
+import { MAX_PAGE_SIZE } from '../../core/api/koodriveClient';
+import type { DriveItem, Page, Space, SpaceRef } from '../../core/api/models';
+import { isCancellation, KooDriveError } from '../../core/errors';
+import { l10n } from '../l10n';
+import {
+  ContainerNode, DriveNode, FileNode, FolderNode, folderIdOf, LoadMoreNode, MessageNode, SpaceNode, spaceKey,
+} from './treeNodes';
+
+export interface DriveTreeSource {
+  listSpaces(): Promise<Space[]>;
+  listFolder(space: Space, folderId: string, cursor: string | undefined, pageSize: number): Promise<Page<DriveItem>>;
+}
+
+export interface DriveTreeModelOptions {
+  pageSize?: number;
+  onError?(err: unknown): void;
+}
+
+interface Listing {
+  items: DriveItem[];
+  nextCursor?: string;
+  loaded: boolean;
+  pending?: Promise<void>;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Folders first, then by name (natural order, case-insensitive), ties by id for stability. */
+export function compareItems(a: DriveItem, b: DriveItem): number {
+  if (a.isFolder !== b.isFolder) return a.isFolder ? -1 : 1;
+  return collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const SPACE_ORDER: Record<Space['kind'], number> = { personal: 0, department: 1, group: 2, shared: 3 };
+
+export class DriveTreeModel {
+  private spaces?: SpaceNode[];
+  private spacesPending?: Promise<SpaceNode[]>;
+  private readonly listings = new Map<string, Listing>();
+  private readonly nodes = new Map<string, DriveNode>();
+  private readonly pageSize: number;
+
+  constructor(private readonly source: DriveTreeSource, private readonly options: DriveTreeModelOptions = {}) {
+    this.pageSize = Math.max(1, Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE));
+  }
+
+  /** The spaces, personal first (the order listSpaces gives within a kind). */
+  async roots(): Promise<DriveNode[]> {
+    try {
+      return await this.loadSpaces();
+    } catch (err) {
+      return this.failed(undefined, err);
+    }
+  }
+
+  /** A space's or folder's children: loads the first page when needed. */
+  async children(node: ContainerNode): Promise<DriveNode[]> {
+    const listing = this.listingOf(node);
+    try {
+      if (!listing.loaded) await this.fetch(node, listing, undefined);
+    } catch (err) {
+      this.listings.delete(node.key);
+      return this.failed(node, err);
+    }
+    return this.build(node, listing);
+  }
+
+  /** Fetches the next page of the load-more node's folder; returns the container to refresh. */
+  async loadMore(node: LoadMoreNode): Promise<ContainerNode> {
+    const listing = this.listingOf(node.parent);
+    if (listing.loaded && listing.nextCursor && !listing.pending) {
+      await this.fetch(node.parent, listing, listing.nextCursor);
+    } else if (listing.pending) {
+      await listing.pending;
+    }
+    return node.parent;
+  }
+
+  /** Forgets what was loaded: everything, or one container and all below it. */
+  invalidate(node?: ContainerNode): void {
+    if (!node) {
+      this.spaces = undefined;
+      this.spacesPending = undefined;
+      this.listings.clear();
+      return;
+    }
+    for (const key of [...this.listings.keys()]) {
+      const n = this.nodes.get(key);
+      if (n && (n === node || isBelow(n, node))) this.listings.delete(key);
+    }
+    this.listings.delete(node.key);
+    // Node objects are kept: VS Code matches later refresh events by element.
+  }
+
+  /** The node showing `folderId` of `space`, if the tree has shown it. */
+  findContainer(space: SpaceRef, folderId: string): ContainerNode | undefined {
+    const sk = spaceKey(space);
+    const spaceNode = this.nodes.get(`space:${sk}`) as SpaceNode | undefined;
+    if (spaceNode && spaceNode.space.rootFolderId === folderId) return spaceNode;
+    const n = this.nodes.get(`${sk}/${folderId}`);
+    return n?.kind === 'folder' ? n : undefined;
+  }
+
+  /** The spaces as last loaded (for pickers), loading them if needed. */
+  async listSpaces(): Promise<Space[]> {
+    return (await this.loadSpaces()).map((n) => n.space);
+  }
+
+  private async loadSpaces(): Promise<SpaceNode[]> {
+    if (this.spaces) return this.spaces;
+    if (!this.spacesPending) {
+      const pending = this.source.listSpaces().then((spaces) => {
+        const sorted = spaces
+          .map((s, i) => ({ s, i }))
+          .sort((a, b) => SPACE_ORDER[a.s.kind] - SPACE_ORDER[b.s.kind] || a.i - b.i)
+          .map(({ s }) => this.spaceNode(s));
+        if (this.spacesPending === pending) this.spaces = sorted;
+        return sorted;
+      });
+      this.spacesPending = pending;
+      pending.catch(() => this.spacesPending === pending && (this.spacesPending = undefined));
+    }
+    return this.spacesPending;
+  }
+
+  private spaceNode(space: Space): SpaceNode {
+    const key = `space:${spaceKey(space)}`;
+    const existing = this.nodes.get(key);
+    if (existing?.kind === 'space') {
+      existing.space = space;
+      return existing;
+    }
+    const node: SpaceNode = { kind: 'space', key, space };
+    this.nodes.set(key, node);
+    return node;
+  }
+
+  private listingOf(node: ContainerNode): Listing {
+    let l = this.listings.get(node.key);
+    if (!l) {
+      l = { items: [], loaded: false };
+      this.listings.set(node.key, l);
+    }
+    return l;
+  }
+
+  private fetch(node: ContainerNode, listing: Listing, cursor: string | undefined): Promise<void> {
+    if (listing.pending) return listing.pending;
+    const pending = (async () => {
+      const page = await this.source.listFolder(node.space, folderIdOf(node), cursor, this.pageSize);
+      if (this.listings.get(node.key) !== listing) return; // invalidated meanwhile
+      const seen = new Set(listing.items.map((i) => i.id));
+      listing.items.push(...page.items.filter((i) => !seen.has(i.id)));
+      listing.nextCursor = page.nextCursor;
+      listing.loaded = true;
+    })();
+    listing.pending = pending;
+    return pending.finally(() => {
+      if (listing.pending === pending) listing.pending = undefined;
+    });
+  }
+
+  private build(parent: ContainerNode, listing: Listing): DriveNode[] {
+    const out: DriveNode[] = [...listing.items].sort(compareItems).map((item) => this.itemNode(parent, item));
+    if (listing.nextCursor) {
+      const key = `${parent.key}#more`;
+      let more = this.nodes.get(key) as LoadMoreNode | undefined;
+      if (!more) {
+        more = { kind: 'loadMore', key, parent, loaded: 0 };
+        this.nodes.set(key, more);
+      }
+      more.loaded = listing.items.length;
+      out.push(more);
+    } else if (out.length === 0) {
+      out.push(this.message(parent, l10n.t('This folder is empty'), false));
+    }
+    return out;
+  }
+
+  private itemNode(parent: ContainerNode, item: DriveItem): FolderNode | FileNode {
+    const key = `${spaceKey(parent.space)}/${item.id}`;
+    const existing = this.nodes.get(key);
+    const kind = item.isFolder ? 'folder' : 'file';
+    if (existing && existing.kind === kind && existing.parent === parent) {
+      existing.item = item;
+      return existing;
+    }
+    const node = { kind, key, space: parent.space, parent, item } as FolderNode | FileNode;
+    this.nodes.set(key, node);
+    return node;
+  }
+
+  private failed(parent: ContainerNode | undefined, err: unknown): DriveNode[] {
+    if (isCancellation(err)) return [];
+    this.options.onError?.(err);
+    if (KooDriveError.is(err, 'AuthRequired')) return [];
+    const message = KooDriveError.is(err) ? err.message : String((err as Error)?.message ?? err);
+    return [this.message(parent, l10n.t('Could not load: {0}', message), true)];
+  }
+
+  private message(parent: ContainerNode | undefined, text: string, isError: boolean): MessageNode {
+    const key = `${parent?.key ?? 'root'}#message`;
+    const node: MessageNode = { kind: 'message', key, parent, text, isError };
+    this.nodes.set(key, node);
+    return node;
+  }
+}
+
+function isBelow(n: DriveNode, ancestor: ContainerNode): boolean {
+  let p: DriveNode | undefined = n.kind === 'space' ? undefined : n.parent;
+  while (p) {
+    if (p === ancestor) return true;
+    p = p.kind === 'space' ? undefined : p.parent;
+  }
+  return false;
+}

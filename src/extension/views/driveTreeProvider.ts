@@ -1,0 +1,82 @@
+/**
+ * The KooDrive tree for VS Code: turns the plain model (driveTreeModel.ts)
+ * into TreeItems and refresh events. No HTTP here: the model's source calls
+ * core through the session's client.
+ */
+import * as vscode from 'vscode';
+import type { Space, SpaceRef } from '../../core/api/models';
+import { listSpaces } from '../../core/spaces';
+import type { SessionPort, TreePort } from '../services';
+import { DriveTreeModel } from './driveTreeModel';
+import type { ContainerNode, DriveNode, LoadMoreNode } from './treeNodes';
+import { presentNode } from './treePresentation';
+
+export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, TreePort, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<DriveNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly model: DriveTreeModel;
+
+  constructor(private readonly session: SessionPort, onError: (err: unknown) => void) {
+    this.model = new DriveTreeModel({
+      listSpaces: async () => {
+        const c = await session.connection();
+        return listSpaces(c.client, c.userId);
+      },
+      listFolder: async (space, folderId, cursor, pageSize) => (await session.connection()).client.listFiles(space, folderId, { cursor, pageSize }),
+    }, { onError });
+  }
+
+  getTreeItem(node: DriveNode): vscode.TreeItem {
+    const p = presentNode(node);
+    const item = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.key;
+    item.description = p.description;
+    item.iconPath = new vscode.ThemeIcon(p.icon);
+    item.contextValue = p.contextValue;
+    if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
+    item.accessibilityInformation = { label: p.description ? `${p.label}, ${p.description}` : p.label };
+    if (p.command) {
+      const arg = node.kind === 'message' ? node.parent : node;
+      item.command = { command: p.command.id, title: p.command.title, arguments: arg ? [arg] : [] };
+    }
+    return item;
+  }
+
+  async getChildren(node?: DriveNode): Promise<DriveNode[]> {
+    if (!node) return this.session.state.signedIn ? this.model.roots() : [];
+    if (node.kind === 'space' || node.kind === 'folder') return this.model.children(node);
+    return [];
+  }
+
+  getParent(node: DriveNode): DriveNode | undefined {
+    return node.kind === 'space' ? undefined : node.parent;
+  }
+
+  refreshAll(): void {
+    this.model.invalidate();
+    this.changed.fire(undefined);
+  }
+
+  refreshNode(node: ContainerNode): void {
+    this.model.invalidate(node);
+    this.changed.fire(node);
+  }
+
+  refreshFolder(space: SpaceRef, folderId: string): void {
+    const node = this.model.findContainer(space, folderId);
+    if (node) this.refreshNode(node);
+  }
+
+  async loadMore(node: LoadMoreNode): Promise<void> {
+    const parent = await this.model.loadMore(node);
+    this.changed.fire(parent);
+  }
+
+  listSpaces(): Promise<Space[]> {
+    return this.model.listSpaces();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
