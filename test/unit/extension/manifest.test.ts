@@ -1,0 +1,130 @@
+/**
+ * package.json against the code: every contributed command has a handler and
+ * every handler is contributed; menus name existing commands and the tree's
+ * contextValue vocabulary; every %key% has an English string; activation is lazy.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { COMMAND_IDS, CONTEXT_KEYS, VIEW_ID } from '../../../src/extension/commands/commandIds';
+import { COMMAND_HANDLERS, registerCommands } from '../../../src/extension/commands/registerCommands';
+import { ErrorHandler } from '../../../src/extension/ui/errorHandler';
+import { CONTEXT_VALUES } from '../../../src/extension/views/treePresentation';
+import { FakeNotifier, MemoryLogger } from './fakes';
+import type { Services } from '../../../src/extension/services';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+interface Menu { command?: string; submenu?: string; when?: string; group?: string }
+interface Manifest {
+  activationEvents?: string[];
+  main: string;
+  contributes: {
+    commands: Array<{ command: string; title: string; category?: string; icon?: string }>;
+    menus: Record<string, Menu[]>;
+    submenus: Array<{ id: string; label: string }>;
+    views: Record<string, Array<{ id: string }>>;
+    viewsContainers: { activitybar: Array<{ id: string; icon: string }> };
+    viewsWelcome: Array<{ view: string; contents: string; when: string }>;
+    configuration: { properties: Record<string, { scope?: string; default?: unknown }> };
+  };
+}
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const nls = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+describe('extension manifest (package.json)', () => {
+  const contributed = pkg.contributes.commands.map((c) => c.command);
+
+  it('contributes exactly the commands of the registration table', () => {
+    assert.deepEqual([...contributed].sort(), [...COMMAND_IDS].sort());
+    assert.deepEqual(Object.keys(COMMAND_HANDLERS).sort(), [...COMMAND_IDS].sort());
+    for (const id of COMMAND_IDS) assert.equal(typeof COMMAND_HANDLERS[id], 'function', id);
+  });
+
+  it('registers every command through the error wrapper', async () => {
+    const registered: string[] = [];
+    const errors = new ErrorHandler({ notifier: new FakeNotifier(), logger: new MemoryLogger(), signIn: async () => undefined, showLog: () => undefined });
+    const disposables = registerCommands({} as Services, errors, (id) => {
+      registered.push(id);
+      return { dispose: () => undefined };
+    });
+    assert.deepEqual(registered, [...COMMAND_IDS]);
+    assert.equal(disposables.length, COMMAND_IDS.length);
+  });
+
+  it('names commands koodrive.<verb><Object>, each in category KooDrive with a title', () => {
+    for (const c of pkg.contributes.commands) {
+      assert.match(c.command, /^koodrive\.[a-z]+[A-Z][A-Za-z]*$/, c.command);
+      assert.equal(c.category, '%category%', c.command);
+      assert.match(c.title, /^%command\.[A-Za-z]+%$/, c.command);
+    }
+    assert.equal(nls.category, 'KooDrive');
+  });
+
+  it('has an English string for every %key%', () => {
+    const keys = [...JSON.stringify(pkg).matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+    assert.ok(keys.length > 30);
+    const missing = keys.filter((k) => typeof nls[k] !== 'string' || nls[k].trim() === '');
+    assert.deepEqual(missing, []);
+  });
+
+  it('menus name contributed commands, known submenus, and the tree contextValue vocabulary', () => {
+    const submenus = new Set(pkg.contributes.submenus.map((s) => s.id));
+    const values = new Set<string>(Object.values(CONTEXT_VALUES));
+    for (const [where, entries] of Object.entries(pkg.contributes.menus)) {
+      for (const m of entries) {
+        if (m.command) assert.ok(contributed.includes(m.command), `${where}: ${m.command}`);
+        if (m.submenu) assert.ok(submenus.has(m.submenu), `${where}: ${m.submenu}`);
+        for (const v of (m.when ?? '').matchAll(/viewItem == ([\w:]+)/g)) assert.ok(values.has(v[1]), `${where}: ${v[1]}`);
+        for (const v of (m.when ?? '').matchAll(/viewItem =~ \/\^koodrive:\(([^)]*)\)\$\//g)) {
+          for (const kind of v[1].split('|')) assert.ok(values.has(`koodrive:${kind}`), `${where}: ${kind}`);
+        }
+        for (const k of (m.when ?? '').matchAll(/\bkoodrive\.(\w+)/g)) {
+          if (k[0] === VIEW_ID) continue;
+          assert.ok((Object.values(CONTEXT_KEYS) as string[]).includes(k[0]), `${where}: unknown context key ${k[0]}`);
+        }
+      }
+    }
+  });
+
+  it('hides the commands that need a tree node from the palette', () => {
+    const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
+    const treeOnly = new Set<string>();
+    for (const m of pkg.contributes.menus['view/item/context']) if (m.command) treeOnly.add(m.command);
+    for (const id of ['koodrive.uploadFiles', 'koodrive.loadMoreItems']) treeOnly.add(id);
+    for (const id of treeOnly) assert.ok(hidden.has(id), `${id} should be hidden from the palette`);
+    for (const id of ['koodrive.signIn', 'koodrive.uploadActiveFile', 'koodrive.uploadWorkspaceFolder', 'koodrive.createRevision', 'koodrive.showRevisions']) {
+      assert.ok(!hidden.has(id), `${id} should be in the palette`);
+    }
+  });
+
+  it('offers Upload to KooDrive in the Explorer and the editor', () => {
+    const has = (menu: string, id: string): boolean => (pkg.contributes.menus[menu] ?? []).some((m) => m.command === id);
+    assert.ok(has('explorer/context', 'koodrive.uploadFiles'));
+    assert.ok(has('editor/title', 'koodrive.uploadActiveFile'));
+    assert.ok(has('editor/context', 'koodrive.uploadActiveFile'));
+    assert.ok(has('view/item/context', 'koodrive.uploadToFolder'));
+  });
+
+  it('activates lazily and contributes the view, its container and the welcome content', () => {
+    assert.ok(!(pkg.activationEvents ?? []).includes('*'));
+    assert.equal(pkg.main, './dist/extension.js');
+    const container = pkg.contributes.viewsContainers.activitybar.find((c) => c.id === 'koodrive');
+    assert.ok(container);
+    assert.ok(readFileSync(path.join(ROOT, container.icon), 'utf8').includes('<svg'));
+    assert.deepEqual(pkg.contributes.views.koodrive.map((v) => v.id), [VIEW_ID]);
+    const welcome = pkg.contributes.viewsWelcome.find((w) => w.view === VIEW_ID);
+    assert.ok(welcome && welcome.when.includes(`!${CONTEXT_KEYS.signedIn}`));
+    const text = nls[welcome.contents.slice(1, -1)];
+    assert.match(text, /\(command:koodrive\.signIn\)/);
+    assert.match(text, /\(command:koodrive\.startSandbox\)/);
+  });
+
+  it('lets only user settings choose the endpoint', () => {
+    const props = pkg.contributes.configuration.properties;
+    assert.ok(['application', 'machine'].includes(props['koodrive.endpoint'].scope ?? ''), 'koodrive.endpoint must not be settable by a workspace');
+    for (const key of ['upload.partSize', 'upload.concurrency', 'upload.conflictPolicy', 'upload.exclude', 'download.conflictPolicy']) {
+      assert.ok(props[`koodrive.${key}`], key);
+    }
+    assert.equal(props['koodrive.download.conflictPolicy'].default, 'ask');
+  });
+});
