@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     sandboxPort: opts.sandboxPort,
     codeServerPort: opts.port,
     populateWorkspace: opts.folder ? undefined : populateDemoWorkspace,
+    // The extension offers this as the custom endpoint when signing in.
+    env: ({ sandbox }) => ({ KOODRIVE_ENDPOINT: sandbox.url }),
     log: () => undefined,
   });
   const workbenchUrl = opts.folder
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
       '',
       `  Open:        ${workbenchUrl}`,
       '',
-      '  Then click the KooDrive icon in the activity bar, "Sign in", choose a custom endpoint, and enter:',
+      '  Then click the KooDrive icon in the activity bar, "Sign in", choose "Custom endpoint…", and enter:',
       `    endpoint:  ${h.sandbox.url}`,
       `    token:     ${SANDBOX_TOKEN}`,
       `    user id:   ${SANDBOX_USER_ID}`,

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { installExtension, RunningCodeServer, startCodeServer, writeUserSettings } from './codeServer';
 import { artifactsDir, vsixPath } from './paths';
 import { SandboxProcess, startSandboxProcess } from './sandboxProcess';
-import { launchBrowser, openWorkbench } from './workbench';
+import { launchBrowser, openWorkbench, widenSideBar } from './workbench';
 
 export interface HarnessOptions {
   /** Names the artifacts folder: test/e2e/artifacts/<name>/ (logs, screenshots). */
@@ -112,6 +112,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       browser = await launchBrowser();
       cleanups.push(() => browser!.close());
       page = await openWorkbench(browser, codeServer.workbenchUrl, path.join(artifacts, 'browser-console.log'));
+      await widenSideBar(page, 420).catch((e) => log(`could not widen the side bar: ${(e as Error).message}`));
       log(`workbench loaded (${Date.now() - t0} ms)`);
     }
 
@@ -121,6 +122,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name}.png`);
       // Park the mouse on the empty title bar, so no tooltip hides what the picture is for.
       await page.mouse.move(page.viewportSize()!.width - 200, 12);
+      // Let quick inputs and notifications finish fading in.
+      await page.waitForTimeout(250);
       await page.screenshot({ path: file });
       return file;
     };

@@ -33,6 +33,17 @@ export async function openWorkbench(browser: Browser, url: string, consoleLog: s
   return page;
 }
 
+/** Drags the side bar's edge so tree rows show their descriptions (nicer screenshots). */
+export async function widenSideBar(page: Page, width: number): Promise<void> {
+  const bar = await page.locator('.part.sidebar').boundingBox();
+  if (!bar || bar.width >= width) return;
+  const y = bar.y + bar.height / 2;
+  await page.mouse.move(bar.x + bar.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(bar.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 const QUICK_INPUT = '.quick-input-widget';
 
 /** Escapes a string for use inside a RegExp. */
