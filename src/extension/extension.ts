@@ -121,8 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (e.affectsConfiguration(`${SECTION}.endpoint`)) void session.endpointSettingChanged();
   }));
 
-  await session.restore();
-  applyState();
+  await session.restore(); // fires onDidChange: context keys and tree
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.activated, true);
   logger.info(`KooDrive activated (${session.state.signedIn ? (session.state.sandbox ? 'local sandbox' : 'signed in') : 'signed out'})`);
 }

@@ -150,7 +150,8 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
 export async function reportUpload(s: Services, req: UploadRequest, outcome: UploadOutcome): Promise<void> {
   const dest = req.destination.path;
   const { uploaded, failed } = outcome;
-  if (failed.length > 0 && uploaded.length === 0 && outcome.files <= 1) throw failed[0].error;
+  // Nothing worked and there is one reason (one file, or a folder that could not be created): show that error.
+  if (uploaded.length === 0 && failed.length === 1) throw failed[0].error;
   const flash = uploaded.filter((r) => r.rapidUpload).length;
   const same = uploaded.filter((r) => r.skipped).length;
   const extras: string[] = [];

@@ -10,6 +10,7 @@ import type { RemoteFolderRef } from '../stores/recentPlaces';
 import { compareItems } from '../views/driveTreeModel';
 import { spaceKey } from '../views/treeNodes';
 import { spaceKindLabel } from '../views/treePresentation';
+import { formatBytes } from './format';
 import type { PickItem } from './prompts';
 
 export const BROWSE_SPACE_PROMPT = 'browse.space';
@@ -41,24 +42,25 @@ function pathOf(level: Level): string {
   return [level.space.name, ...level.trail.map((t) => t.name)].join('/');
 }
 
+interface BrowseOptions {
+  title: string;
+  acceptLabel: string;
+  last?: RemoteFolderRef;
+}
+
 /** Asks for a folder; offers the last upload destination first when `last` is given. */
-export async function pickRemoteFolder(s: Services, opts: { title: string; acceptLabel: string; last?: RemoteFolderRef }): Promise<RemoteFolderRef> {
-  const r = await browse(s, { ...opts, mode: 'folder' });
-  if ('folderId' in r) return r;
-  throw new Error('unreachable');
+export function pickRemoteFolder(s: Services, opts: BrowseOptions): Promise<RemoteFolderRef> {
+  return browse(s, opts, 'folder');
 }
 
 /** Asks for a file. */
-export async function pickRemoteFile(s: Services, opts: { title: string }): Promise<RemoteFileRef> {
-  const r = await browse(s, { ...opts, acceptLabel: '', mode: 'file' });
-  if ('item' in r) return r;
-  throw new Error('unreachable');
+export function pickRemoteFile(s: Services, opts: { title: string }): Promise<RemoteFileRef> {
+  return browse(s, { ...opts, acceptLabel: '' }, 'file');
 }
 
-async function browse(
-  s: Services,
-  opts: { title: string; acceptLabel: string; mode: 'folder' | 'file'; last?: RemoteFolderRef },
-): Promise<RemoteFolderRef | RemoteFileRef> {
+function browse(s: Services, opts: BrowseOptions, mode: 'folder'): Promise<RemoteFolderRef>;
+function browse(s: Services, opts: BrowseOptions, mode: 'file'): Promise<RemoteFileRef>;
+async function browse(s: Services, opts: BrowseOptions, mode: 'folder' | 'file'): Promise<RemoteFolderRef | RemoteFileRef> {
   let level: Level | undefined;
   for (;;) {
     if (!level) {
@@ -92,16 +94,16 @@ async function browse(
     while (next === 'stay') {
       const here = pathOf(current);
       const items: Item[] = [];
-      if (opts.mode === 'folder') items.push({ id: 'accept', label: `$(check) ${opts.acceptLabel}`, description: here });
+      if (mode === 'folder') items.push({ id: 'accept', label: `$(check) ${opts.acceptLabel}`, description: here });
       items.push({ id: 'up', label: '$(arrow-up) ..', description: current.trail.length ? l10n.t('Up one folder') : l10n.t('Back to the spaces') });
-      const sorted = [...listed].sort(compareItems).filter((i) => opts.mode === 'file' || i.isFolder);
+      const sorted = [...listed].sort(compareItems).filter((i) => mode === 'file' || i.isFolder);
       for (const item of sorted) {
         items.push(item.isFolder
           ? { id: `folder:${item.id}`, label: `$(folder) ${item.name}`, item }
-          : { id: `file:${item.id}`, label: `$(file) ${item.name}`, description: undefined, item });
+          : { id: `file:${item.id}`, label: `$(file) ${item.name}`, description: formatBytes(item.size), item });
       }
       if (more) items.push({ id: 'more', label: `$(ellipsis) ${l10n.t('Load more…')}`, description: l10n.t('{0} shown', listed.length) });
-      const placeholder = opts.mode === 'folder' ? l10n.t('Choose a folder in {0}', here) : l10n.t('Choose a file in {0}', here);
+      const placeholder = mode === 'folder' ? l10n.t('Choose a folder in {0}', here) : l10n.t('Choose a file in {0}', here);
       const chosen = await s.prompts.pick(items, { id: BROWSE_FOLDER_PROMPT, title: opts.title, placeholder });
       if (chosen.id === 'accept') return { space: current.space, folderId: folderIdOf(current), path: here };
       if (chosen.id === 'more') {
