@@ -10,7 +10,7 @@ import { parseChoice, parsePositiveInt } from '../parse';
 import { usageError } from '../usage';
 
 export const usage =
-  'koodrive download <fileId|folderId...> --container <containerId> --to <dir> [--conflict fail|overwrite|skip|rename] [--concurrency N] [--json]';
+  'koodrive download <fileId|folderId...> --container <containerId> --to <dir> [--conflict fail|overwrite|skip|rename (default fail)] [--concurrency N (default 4)] [--json]';
 
 /**
  * Default 'fail': an existing local file is never replaced unless asked; that

@@ -17,6 +17,7 @@ export type DownloadLinkClient = Pick<KooDriveClient, 'getDownloadLinks'>;
 type LinkResult = { url: string } | { error: KooDriveError };
 
 export class DownloadLinkBatcher {
+  private readonly ids: string[] = [];
   private readonly index = new Map<string, number>();
   private readonly batches = new Map<number, Promise<Map<string, LinkResult>>>();
   /** Files whose batch link is spent; their next link comes from a single-id call. */
@@ -30,9 +31,11 @@ export class DownloadLinkBatcher {
     private readonly signal?: AbortSignal,
     private readonly batchSize = MAX_DOWNLOAD_IDS,
   ) {
-    fileIds.forEach((id) => {
-      if (!this.index.has(id)) this.index.set(id, this.index.size);
-    });
+    for (const id of fileIds) {
+      if (this.index.has(id)) continue;
+      this.index.set(id, this.ids.length);
+      this.ids.push(id);
+    }
   }
 
   /** A presigned URL for `fileId`; throws the per-file error the service reported, or the call's error. */
@@ -67,7 +70,7 @@ export class DownloadLinkBatcher {
   private batch(n: number): Promise<Map<string, LinkResult>> {
     let pending = this.batches.get(n);
     if (!pending) {
-      const ids = [...this.index.keys()].slice(n * this.batchSize, (n + 1) * this.batchSize);
+      const ids = this.ids.slice(n * this.batchSize, (n + 1) * this.batchSize);
       pending = this.fetch(ids);
       this.batches.set(n, pending);
       pending.catch(() => this.batches.get(n) === pending && this.batches.delete(n));

@@ -59,44 +59,90 @@ export async function listAllChildren(client: DownloadListClient, space: SpaceRe
   }
 }
 
+/** Folder listings in flight at a time while planning (each is one round trip per page). */
+export const LISTING_CONCURRENCY = 4;
+
+interface Expanded {
+  item: DriveItem;
+  remotePath: string;
+  segments: string[];
+  children: Expanded[];
+  failure?: KooDriveError;
+}
+
 /**
- * Expands `items` (files and folders) into the files to download, depth
- * first, in listing order. An item seen twice (the same id passed twice, or a
- * folder that lists an ancestor) is taken once.
+ * Expands `items` (files and folders) into the files to download, in
+ * listing order, depth first. Folders are listed a few at a time (a deep
+ * tree over a slow link would otherwise cost one round trip per folder, one
+ * after the other). An item seen twice (the same id passed twice, or a folder
+ * that lists an ancestor) is taken once.
  */
 export async function planDownload(client: DownloadListClient, space: SpaceRef, items: readonly DriveItem[], signal?: AbortSignal): Promise<DownloadPlan> {
-  const plan: DownloadPlan = { files: [], folders: [], failures: [] };
   const seen = new Set<string>();
+  const slots = new Semaphore(LISTING_CONCURRENCY);
 
-  const visit = async (item: DriveItem, parentSegments: string[], parentRemote: string | undefined): Promise<void> => {
+  const expand = async (item: DriveItem, parentSegments: string[], parentRemote: string | undefined): Promise<Expanded | undefined> => {
     const remotePath = parentRemote === undefined ? item.name : `${parentRemote}/${item.name}`;
-    if (seen.has(item.id)) return;
+    if (seen.has(item.id)) return undefined;
     seen.add(item.id);
     let localName: string;
     try {
       localName = toLocalName(item.name);
     } catch (e) {
-      plan.failures.push({ item, remotePath, error: e as KooDriveError });
-      return;
-    }
-    if (!item.isFolder) {
-      plan.files.push({ item, remotePath, dirSegments: parentSegments, localName });
-      return;
+      return { item, remotePath, segments: [...parentSegments, ''], children: [], failure: e as KooDriveError };
     }
     const segments = [...parentSegments, localName];
-    plan.folders.push({ item, remotePath, segments });
+    const node: Expanded = { item, remotePath, segments, children: [] };
+    if (!item.isFolder) return node;
     let children: DriveItem[];
     try {
-      children = await listAllChildren(client, space, item.id, signal);
+      children = await slots.run(() => listAllChildren(client, space, item.id, signal));
     } catch (e) {
       if (isCancellation(e)) throw e;
       const err = KooDriveError.is(e) ? e : new KooDriveError('BadResponse', String(e), { cause: e });
-      plan.failures.push({ item, remotePath, error: new KooDriveError(err.code, `Cannot list folder ${remotePath}: ${err.message}`, { cause: err, subject: remotePath, status: err.status, apiCode: err.apiCode, traceId: err.traceId }) });
-      return;
+      node.failure = new KooDriveError(err.code, `Cannot list folder ${remotePath}: ${err.message}`, {
+        cause: err, subject: remotePath, status: err.status, apiCode: err.apiCode, traceId: err.traceId, retryable: err.retryable,
+      });
+      return node;
     }
-    for (const child of children) await visit(child, segments, remotePath);
+    // expand() claims an id synchronously, before its first await: children are claimed in listing order.
+    const expanded = await Promise.all(children.map((c) => expand(c, segments, remotePath)));
+    node.children = expanded.filter((x): x is Expanded => x !== undefined);
+    return node;
   };
 
-  for (const item of items) await visit(item, [], undefined);
+  const plan: DownloadPlan = { files: [], folders: [], failures: [] };
+  const flatten = (n: Expanded): void => {
+    if (n.failure) {
+      plan.failures.push({ item: n.item, remotePath: n.remotePath, error: n.failure });
+    } else if (!n.item.isFolder) {
+      plan.files.push({ item: n.item, remotePath: n.remotePath, dirSegments: n.segments.slice(0, -1), localName: n.segments[n.segments.length - 1] });
+    } else {
+      plan.folders.push({ item: n.item, remotePath: n.remotePath, segments: n.segments });
+      n.children.forEach(flatten);
+    }
+  };
+  const roots = await Promise.all(items.map((item) => expand(item, [], undefined)));
+  roots.forEach((r) => r && flatten(r));
   return plan;
+}
+
+/** At most `limit` tasks at a time, the others wait in order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((r) => this.waiting.push(r)); // the finishing task hands its slot over
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
 }

@@ -38,6 +38,8 @@ class Fake {
   readonly files = new Map<string, FakeFile>();
   readonly gets: Array<{ id: string; range?: string }> = [];
   linkCalls = 0;
+  /** Answer every GET with 200 and the whole body, Range or not. */
+  ignoreRange = false;
   /** id → bytes after which the next GET's connection is destroyed. */
   readonly resetAfter = new Map<string, number>();
   server!: http.Server;
@@ -58,7 +60,7 @@ class Fake {
         return;
       }
       let body = f.data;
-      const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      const m = this.ignoreRange ? null : /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       if (m) {
         const start = Number(m[1]);
         if (start >= body.length) {
@@ -142,6 +144,27 @@ describe('downloadFiles (engine, fake server)', () => {
     assert.equal(fake.gets.length, 2);
     assert.match(fake.gets[1].range ?? '', /^bytes=\d+-$/);
     assert.ok(!fs.existsSync(path.join(dir, partialName('a.bin', 'A'))));
+  });
+
+  it('a server that ignores Range (200) gets the file written from the start', async () => {
+    const a = randomBytes(300_000);
+    fake.add(file('A', 'a.bin', a));
+    fake.ignoreRange = true;
+    fake.resetAfter.set('A', 100_000);
+    const s = await downloadFiles(deps, space, [fake.files.get('A')!.item], { targetDir: dir });
+    assert.equal(s.downloaded, 1, s.files[0].error?.message);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'a.bin')), a);
+    assert.match(fake.gets[1].range ?? '', /^bytes=\d+-$/);
+  });
+
+  it('without a sha256 in the listing, size is still verified and the computed hash reported', async () => {
+    const a = randomBytes(1000);
+    fake.add(file('A', 'a.bin', a, { sha: null }));
+    const s = await downloadFiles(deps, space, [fake.files.get('A')!.item], { targetDir: dir });
+    assert.equal(s.files[0].sha256, sha(a));
+    const wrongSize = { ...fake.files.get('A')!.item, size: 999 };
+    const s2 = await downloadFiles(deps, space, [wrongSize], { targetDir: dir, conflict: 'overwrite' });
+    assert.equal(s2.files[0].error?.code, 'IntegrityFailed');
   });
 
   it('a complete temp file from an earlier run is verified without transferring again', async () => {
