@@ -75,11 +75,18 @@ function toEntry(r: DownloadFileResult): Entry {
 }
 
 function report(ctx: CliContext, entries: Entry[], targetDir: string, ms: number): void {
-  const rel = (p: string | null): string => (p ? path.relative(process.cwd(), p) || p : '');
+  const rel = (p: string | null): string => {
+    if (!p) return '';
+    const r = path.relative(process.cwd(), p);
+    return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p;
+  };
   const downloaded = entries.filter((e) => e.status === 'downloaded');
   const listEach = downloaded.length <= 50 || ctx.flags.verbose;
   for (const e of entries) {
-    if (e.status === 'failed') ctx.err(`✗ ${e.remotePath}: ${e.error?.message ?? 'failed'} [${e.error?.code}]`);
+    if (e.status === 'failed') {
+      const msg = e.error?.message ?? 'failed';
+      ctx.err(`✗ ${msg.includes(e.remotePath) ? msg : `${e.remotePath}: ${msg}`} [${e.error?.code}]`);
+    }
     else if (e.status === 'skipped') ctx.out(`- ${rel(e.localPath)} (exists, skipped)`);
     else if (listEach) ctx.out(`✓ ${rel(e.localPath)} ${formatBytes(e.size)}${e.resumedFrom ? ` (resumed at ${formatBytes(e.resumedFrom)})` : ''}`);
   }
