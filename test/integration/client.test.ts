@@ -113,6 +113,21 @@ describe('API client against the sandbox (real HTTP)', function () {
     assert.equal(refreshes, 1);
   });
 
+  it('a failing session refresh ends in one AuthRequired, without asking for a refresh again', async () => {
+    let hookCalls = 0;
+    const transport: ApiTransport = new ApiTransport({
+      endpoint: w.sandbox.url, credentials: staticCredentials({ token: 'expired-token', userId: w.sandbox.userId, sessionId: 'no-such-session' }),
+      dispatcher: w.drive.dispatcher,
+      onAuthExpired: async () => {
+        hookCalls++;
+        await new KooDriveClient(transport).refreshSession('no-such-session');
+        return true;
+      },
+    });
+    await assert.rejects(new KooDriveClient(transport).checkSession(), is('AuthRequired'));
+    assert.equal(hookCalls, 1);
+  });
+
   it('corrects X-Date from the server Date header when the clocks differ, in one retry', async () => {
     w.sandbox.faults.setClockOffset(-20 * 60 * 1000); // the server is 20 minutes behind us
     const before = w.sandbox.requests.length;

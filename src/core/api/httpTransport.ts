@@ -51,6 +51,8 @@ export interface CallOptions {
   idempotent: boolean;
   /** Default true; false for the few unauthenticated session calls. */
   auth?: boolean;
+  /** Do not call onAuthExpired for this call (the refresh call itself must not recurse). */
+  noAuthRefresh?: boolean;
   /** `x-hw-share-folder-id`: run the operation inside that shared folder. */
   shareFolderId?: string;
   signal?: AbortSignal;
@@ -93,7 +95,7 @@ export class ApiTransport {
         return await this.once<T>(opts);
       } catch (e) {
         const err = e as KooDriveError;
-        if (err.code === 'AuthRequired' && opts.auth !== false && !refreshedAuth && this.options.onAuthExpired) {
+        if (err.code === 'AuthRequired' && opts.auth !== false && !opts.noAuthRefresh && !refreshedAuth && this.options.onAuthExpired) {
           refreshedAuth = true;
           if (await this.options.onAuthExpired().catch(() => false)) continue;
           throw err;
@@ -169,7 +171,8 @@ export class ApiTransport {
     } catch (e) {
       throw KooDriveError.is(e) ? withTrace(e, traceId, status) : errorFromTransport(e, { traceId, what: `Reading the answer to ${what}`, signal: opts.signal });
     }
-    this.logger.debug(`${opts.method} ${redactUrl(opts.path + queryString(opts.query))} ${status} ${Date.now() - started}ms trace=${traceId}`);
+    // Every request is worth a line in the host's log (method, path, status, timing, trace id).
+    this.logger.info(`${opts.method} ${redactUrl(opts.path + queryString(opts.query))} ${status} ${Date.now() - started}ms trace=${traceId}`);
 
     const parsed = parseJsonEnvelope(text, res.headers['content-type']);
     if (!parsed.ok) {

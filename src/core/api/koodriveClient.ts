@@ -74,7 +74,7 @@ export class KooDriveClient {
   /** Needs the session id from createSession; pasted tokens cannot be refreshed (gap 3). */
   async refreshSession(sessionId: string, o: Call = {}): Promise<string> {
     const r = await this.transport.call<RefreshSessionResponse>({
-      method: 'POST', path: p('/session/refresh'), idempotent: true, extraHeaders: { 'x-session-id': sessionId }, signal: o.signal,
+      method: 'POST', path: p('/session/refresh'), idempotent: true, noAuthRefresh: true, extraHeaders: { 'x-session-id': sessionId }, signal: o.signal,
     });
     const token = r.accessToken ?? r.data?.accessToken;
     if (!token) throw new KooDriveError('BadResponse', 'Session refresh returned no access token');
