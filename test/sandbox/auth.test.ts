@@ -77,6 +77,14 @@ describe('sandbox auth', () => {
     assert.ok(raw.headers.date);
   });
 
+  it('checks X-Traceid when sent: 58 letters, digits or underscores', async () => {
+    const good = 'a'.repeat(29) + '_'.repeat(9) + '0'.repeat(20);
+    const r = await space({ 'x-traceid': good });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['x-traceid'], good);
+    for (const bad of ['short', good + 'x', good.slice(1) + '-']) assert.equal((await space({ 'x-traceid': bad })).body.code, 13000102, bad);
+  });
+
   it('answers 404 APIGW.0101 for an unknown API', async () => {
     const r = await c.post('/no/such/api', {});
     assert.equal(r.status, 404);

@@ -236,9 +236,9 @@ export function parseRange(header: string | undefined, size: number): { start: n
     return { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (end < start) return 'ignore';
+  if (m[2] !== '' && Number(m[2]) < start) return 'ignore';
   if (start >= size) return 'unsatisfiable';
+  const end = m[2] === '' ? size - 1 : Number(m[2]);
   return { start, end: Math.min(end, size - 1) };
 }
 

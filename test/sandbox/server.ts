@@ -113,6 +113,9 @@ export interface Sandbox {
 }
 
 const MAX_API_BODY = 1024 * 1024;
+const PENDING_UPLOAD_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+/** X-Traceid: "58 bits" = 58 characters; one page says letters, digits and underscores. */
+const TRACE_ID = /^[A-Za-z0-9_]{58}$/;
 const API_PREFIX = '/koodrive/ose/';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -178,8 +181,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (app) app(req, res);
     else sendJson(res, 503, { code: Codes.Internal, msg: 'starting' });
   });
-  // Sockets are kept alive for the clients' connection pools.
+  // Sockets are kept alive for the clients' connection pools; a 5 GiB part may
+  // take longer than Node's default 5-minute request timeout.
   server.keepAliveTimeout = 30_000;
+  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -211,6 +216,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const svc = new Service(store, clock, auth, presigner, faults, { sink: options.sink ?? false });
 
   const fresh = !store.existed;
+  // Uploads abandoned for a week are dropped with their parts (undocumented
+  // on the real service; keeps a long-lived data dir from filling up).
+  for (const u of Object.values(store.state.uploads)) {
+    if (Date.now() - u.createdAt > PENDING_UPLOAD_LIFETIME_MS) store.dropUpload(u);
+  }
   ensureUsers(svc, users);
   if (fresh && options.seed !== false) seedDemo(svc, users[0].userId, users.map((u) => u.userId));
   store.flush();
@@ -346,6 +356,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         route.auth === 'none'
           ? { userId: '', token: '', sessionId: '', authorization: '' }
           : auth.authenticate(req.headers, route.auth === 'full');
+      const traceId = req.headers['x-traceid'];
+      if (traceId !== undefined) {
+        extraHeaders = { 'X-Traceid': String(traceId) };
+        if (typeof traceId !== 'string' || !TRACE_ID.test(traceId)) {
+          throw new ApiError(Codes.ParamInvalid, 'parameter check failed: X-Traceid must be 58 letters, digits or underscores');
+        }
+      }
       const share = req.headers[SHARE_HEADER];
       const r: ApiRequest = {
         method,
@@ -366,7 +383,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } else if (e instanceof GatewayError) {
         status = e.status;
         payload = { error_code: e.errorCode, error_msg: e.message };
-        extraHeaders = e.headers;
+        extraHeaders = { ...extraHeaders, ...e.headers };
       } else {
         console.error('[koodrive-sandbox] internal error:', e);
         status = 500;

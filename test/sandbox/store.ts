@@ -343,7 +343,7 @@ export class Store implements SandboxStoreView {
     this.saveScheduled = true;
     setImmediate(() => {
       this.saveScheduled = false;
-      this.flush();
+      if (!this.closed) this.flush();
     });
   }
 

@@ -184,26 +184,41 @@ function integrity(detail: string): ApiError {
   return new ApiError(Codes.CompleteCheckFailed, `file integrity check failed: ${detail}`);
 }
 
-/** Copy `files` into `dest` while hashing; returns the sha256 and preHash of the whole. */
+/**
+ * Join the part files into `dest` (the first part is moved, the others
+ * appended) while hashing everything with node:crypto; returns the sha256 and
+ * preHash of the whole. The part files are consumed.
+ */
 async function concatenate(files: string[], dest: string): Promise<{ sha256: string; preHash: string }> {
   const hash = createHash('sha256');
   const pre = createHash('sha256');
   let preLeft = 1024;
-  const out = fs.createWriteStream(dest);
-  try {
-    for (const f of files) {
-      for await (const chunk of fs.createReadStream(f, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        if (preLeft > 0) {
-          pre.update(chunk.subarray(0, preLeft));
-          preLeft -= Math.min(preLeft, chunk.length);
-        }
-        if (!out.write(chunk)) await once(out, 'drain');
-      }
+  const absorb = (chunk: Buffer): void => {
+    hash.update(chunk);
+    if (preLeft > 0) {
+      pre.update(chunk.subarray(0, preLeft));
+      preLeft -= Math.min(preLeft, chunk.length);
     }
-  } finally {
-    out.end();
-    await once(out, 'close');
+  };
+  if (files.length === 0) {
+    fs.writeFileSync(dest, Buffer.alloc(0));
+    return { sha256: hash.digest('hex'), preHash: pre.digest('hex') };
+  }
+  fs.renameSync(files[0], dest);
+  for await (const chunk of fs.createReadStream(dest, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) absorb(chunk);
+  if (files.length > 1) {
+    const out = fs.createWriteStream(dest, { flags: 'a' });
+    try {
+      for (const f of files.slice(1)) {
+        for await (const chunk of fs.createReadStream(f, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+          absorb(chunk);
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
+      }
+    } finally {
+      out.end();
+      await once(out, 'close');
+    }
   }
   return { sha256: hash.digest('hex'), preHash: pre.digest('hex') };
 }
@@ -275,7 +290,9 @@ export async function finishUpload(svc: Service, u: UploadRecord, sha256Given: s
       const tmp = store.tmpPath('assemble');
       const real = await concatenate(files, tmp);
       if (real.sha256 !== digest) {
+        // Cannot happen unless the disk lied; the parts are gone, so the task is too.
         fs.rmSync(tmp, { force: true });
+        store.dropUpload(u);
         throw integrity('the stored bytes do not hash to the chained digest');
       }
       store.adoptBlob(tmp, digest, u.length, real.preHash);

@@ -2,6 +2,7 @@
  * A minimal raw HTTP client for the sandbox's own tests (undici `request`),
  * deliberately not the project's client: these tests check the sandbox.
  */
+import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { formatCompactDate } from '../clock';
 import { proofCode } from '../proofCode';
@@ -35,7 +36,11 @@ export class TestClient {
   /** How the token is sent: 'Bearer+' (documented) or 'Bearer ' (createSession style). */
   scheme = 'Bearer+';
 
-  constructor(public target: ClientTarget) {}
+  /** Optional connection pool (default: undici's global one). */
+  constructor(
+    public target: ClientTarget,
+    public dispatcher?: Dispatcher,
+  ) {}
 
   authorization(): string {
     return `${this.scheme}${this.target.token}`;
@@ -61,6 +66,7 @@ export class TestClient {
       method: method as 'GET',
       headers: this.headers(extra),
       body: body === undefined ? undefined : JSON.stringify(body),
+      dispatcher: this.dispatcher,
     });
     const text = await res.body.text();
     let parsed: unknown;
@@ -95,13 +101,13 @@ export class TestClient {
   }
 
   async put(url: string, data: Buffer, headers: Record<string, string> = {}): Promise<Reply> {
-    const res = await request(url, { method: 'PUT', body: data, headers: { 'content-length': String(data.length), ...headers } });
+    const res = await request(url, { method: 'PUT', body: data, headers: { 'content-length': String(data.length), ...headers }, dispatcher: this.dispatcher });
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, text, body: undefined };
   }
 
   async fetch(url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET'): Promise<RawReply> {
-    const res = await request(url, { method, headers });
+    const res = await request(url, { method, headers, dispatcher: this.dispatcher });
     const data = Buffer.from(await res.body.arrayBuffer());
     return { status: res.statusCode, headers: res.headers, data };
   }
