@@ -26,6 +26,7 @@ import { createKooDrive } from '../../src/core/koodrive';
 import { downloadFiles } from '../../src/core/transfer/downloadFiles';
 
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 
 interface Served {
   url: string;
@@ -70,10 +71,29 @@ function startServer(dataDir: string, size: number): Promise<{ child: ChildProce
   });
 }
 
-function curl(url: string, out: string): Promise<void> {
+const TIME = '/usr/bin/time';
+
+/** Runs curl; returns its CPU seconds (user + sys) when /usr/bin/time is there to tell. */
+function curl(url: string, out: string): Promise<number | undefined> {
+  const timed = fs.existsSync(TIME);
+  const [cmd, args] = timed ? [TIME, ['-f', 'cpu %U %S', 'curl', '-s', '-f', '-o', out, url]] : ['curl', ['-s', '-f', '-o', out, url]];
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '-f', '-o', out, url], (err) => (err ? reject(err) : resolve()));
+    execFile(cmd, args, (err, _stdout, stderr) => {
+      if (err) return reject(err);
+      const m = /cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+      resolve(m ? Number(m[1]) + Number(m[2]) : undefined);
+    });
   });
+}
+
+/** CPU seconds a process has used so far (Linux /proc), for the sandbox's share. */
+function cpuOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (100/s)
+  } catch {
+    return undefined;
+  }
 }
 
 async function sha256File(file: string): Promise<string> {
@@ -112,6 +132,7 @@ async function main(): Promise<void> {
   const item = await drive.client.getFileDetail(space, served.fileId);
   const contenders = ['ours', 'ours-nosync', 'curl'];
   const results: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c, []]));
+  const cpuPerGiB: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c, []]));
   let peakRss = 0;
   try {
     for (let r = 0; r < runs; r++) {
@@ -121,13 +142,18 @@ async function main(): Promise<void> {
         fs.mkdirSync(dir);
         let secs: number;
         let digest: string;
+        let clientCpu: number | undefined;
+        const serverCpu0 = cpuOf(child.pid);
         if (who.startsWith('ours')) {
           const sampler = setInterval(() => {
             peakRss = Math.max(peakRss, process.memoryUsage().rss);
           }, 50);
+          const c0 = process.cpuUsage();
           const t0 = process.hrtime.bigint();
           const s = await downloadFiles(drive, space, [item], { targetDir: dir, fsync: who === 'ours' });
           secs = Number(process.hrtime.bigint() - t0) / 1e9;
+          const c = process.cpuUsage(c0);
+          clientCpu = (c.user + c.system) / 1e6;
           clearInterval(sampler);
           const f = s.files[0];
           if (f.status !== 'downloaded') throw new Error(`our download failed: ${f.error?.message}`);
@@ -136,13 +162,20 @@ async function main(): Promise<void> {
           const { links } = await drive.client.getDownloadLinks(space, [served.fileId]);
           const out = path.join(dir, item.name);
           const t0 = process.hrtime.bigint();
-          await curl(links[0].url!, out);
+          clientCpu = await curl(links[0].url!, out);
           secs = Number(process.hrtime.bigint() - t0) / 1e9;
           digest = await sha256File(out); // checked after the clock stopped
         }
+        const serverCpu1 = cpuOf(child.pid);
+        const serverCpu = serverCpu0 !== undefined && serverCpu1 !== undefined ? serverCpu1 - serverCpu0 : undefined;
         if (digest !== served.sha256) throw new Error(`${who}: the downloaded bytes do not match`);
         results[who].push(size / 1e6 / secs);
-        log(`  run ${r + 1} ${who.padEnd(11)} ${(size / 1e6 / secs).toFixed(0).padStart(6)} MB/s  (${secs.toFixed(2)} s)`);
+        const perGiB = (cpu: number | undefined): string => (cpu === undefined ? '   ?' : ((cpu * GiB) / size).toFixed(2));
+        cpuPerGiB[who].push((clientCpu ?? NaN) * (GiB / size));
+        log(
+          `  run ${r + 1} ${who.padEnd(11)} ${(size / 1e6 / secs).toFixed(0).padStart(6)} MB/s  (${secs.toFixed(2)} s)` +
+            `   CPU s/GiB: client ${perGiB(clientCpu)}, sandbox ${perGiB(serverCpu)}`,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }
@@ -163,6 +196,7 @@ async function main(): Promise<void> {
     ratioBest: best('ours') / best('curl'), ratioMedian: med('ours') / med('curl'),
     ratioNoSyncBest: best('ours-nosync') / best('curl'), ratioNoSyncMedian: med('ours-nosync') / med('curl'),
     oursPeakRssMiB: Math.round(peakRss / MiB),
+    clientCpuSecondsPerGiB: Object.fromEntries(contenders.map((c) => [c, median(cpuPerGiB[c])])),
   };
   if (json) {
     console.log(JSON.stringify(summary));
@@ -176,6 +210,7 @@ async function main(): Promise<void> {
   log(`ratio ours/curl:        ${summary.ratioBest.toFixed(2)}× best, ${summary.ratioMedian.toFixed(2)}× median`);
   log(`ratio ours-nosync/curl: ${summary.ratioNoSyncBest.toFixed(2)}× best, ${summary.ratioNoSyncMedian.toFixed(2)}× median   (goal ≥ 0.80×)`);
   log(`our peak RSS: ${summary.oursPeakRssMiB} MiB (the file is streamed, never held in memory)`);
+  log(`client CPU s/GiB (median): ${contenders.map((c) => `${c} ${summary.clientCpuSecondsPerGiB[c].toFixed(2)}`).join(', ')}`);
 }
 
 if (process.argv[2] === '--serve') {
