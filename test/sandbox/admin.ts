@@ -11,7 +11,7 @@
  *   DELETE /__sandbox/faults/{id}              remove one
  *   POST   /__sandbox/reset                    remove all faults and reset the clock offset
  *   POST   /__sandbox/expire-urls              expire every presigned URL issued so far
- *   POST   /__sandbox/expire-tokens            expire every token issued so far (refresh still works)
+ *   POST   /__sandbox/expire-tokens            {token?}: expire every token issued so far, or one (refresh still works)
  *   GET    /__sandbox/clock                    {offsetMs, now}
  *   POST   /__sandbox/clock                    {offsetMs}
  *   GET    /__sandbox/requests?since=&path=    recorded requests (seq > since, path substring)
@@ -105,7 +105,8 @@ export async function handleAdmin(ctx: AdminContext, req: IncomingMessage, res: 
     return json(res, 200, { ok: true });
   }
   if (method === 'POST' && p === '/expire-tokens') {
-    svc.faults.expireTokens();
+    if (obj.token !== undefined && typeof obj.token !== 'string') return json(res, 400, { error: 'token must be a string' });
+    svc.faults.expireTokens(obj.token as string | undefined);
     return json(res, 200, { ok: true });
   }
   if (p === '/clock') {

@@ -140,14 +140,14 @@ describe('sandbox auth', () => {
 
 describe('sandbox token lifetime', () => {
   it('is sliding: each authorised call restarts the idle window', async () => {
-    const sb = await startSandbox({ seed: false, tokenTtlMs: 300 });
+    const sb = await startSandbox({ seed: false, tokenTtlMs: 600 });
     try {
       const c = new TestClient(sb);
-      for (let i = 0; i < 4; i++) {
-        await sleep(150);
+      for (let i = 0; i < 3; i++) {
+        await sleep(250); // 750 ms in all: more than the lifetime, but never idle that long
         assert.equal((await c.get(`/space/${sb.userId}?type=1`)).status, 200);
       }
-      await sleep(400);
+      await sleep(800);
       assert.equal((await c.get(`/space/${sb.userId}?type=1`)).status, 401);
       const r = await c.ok('/session/refresh', {}, { 'x-session-id': sb.sessionId });
       assert.equal((await c.get(`/space/${sb.userId}?type=1`, { authorization: r.accessToken })).status, 200);

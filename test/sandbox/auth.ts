@@ -85,9 +85,9 @@ export class AuthService {
     return { token, sessionId };
   }
 
-  /** Expire every token issued so far (fault); they can still be refreshed. */
-  expireAll(): void {
-    for (const t of this.tokens.values()) t.expired = true;
+  /** Expire every token issued so far, or just `token` (fault); they can still be refreshed. */
+  expire(token?: string): void {
+    for (const t of this.tokens.values()) if (token === undefined || t.token === token) t.expired = true;
   }
 
   private isLive(t: TokenRecord): boolean {

@@ -82,7 +82,7 @@ export interface FaultProbe {
 
 export interface FaultHooks {
   expireUrls(): void;
-  expireTokens(): void;
+  expireTokens(token?: string): void;
 }
 
 const KINDS_BY_TARGET: Record<FaultTarget, FaultKind[]> = {
@@ -141,9 +141,12 @@ export class FaultController {
     this.hooks.expireUrls();
   }
 
-  /** Every access token issued so far is expired (401 APIGW.0301); POST /session/refresh still works. */
-  expireTokens(): void {
-    this.hooks.expireTokens();
+  /**
+   * Every access token issued so far (or just `token`, raw without "Bearer")
+   * is expired: 401 APIGW.0301; POST /session/refresh still works.
+   */
+  expireTokens(token?: string): void {
+    this.hooks.expireTokens(token);
   }
 
   /** Shift the sandbox clock (Date header, X-Date window, URL signing/expiry) by `ms` relative to real time. */

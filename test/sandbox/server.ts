@@ -211,7 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       store.state.urlKeyGen++;
       store.touch();
     },
-    expireTokens: () => auth.expireAll(),
+    expireTokens: (token) => auth.expire(token),
   });
   const svc = new Service(store, clock, auth, presigner, faults, { sink: options.sink ?? false });
 

@@ -145,7 +145,7 @@ export class Service {
       version,
       sha256,
       size,
-      createdAt: Date.now(),
+      createdAt: this.now(),
       createdBy: userId,
       keepForever: false,
       createReason,

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { decodeHashCtx, encodeHashCtx, rfc3986 } from './presign';
 import { proofCode, proofRange } from './proofCode';
 import { finishState, hashCtxAt, Sha256, SHA256_IV, sha256Hex } from './sha256';
 
@@ -61,15 +62,17 @@ describe('sandbox SHA-256', () => {
     assert.equal(finishState({ h: c2, bytes: b.length }), ref(b));
   });
 
-  it('hashes at a usable speed (> 40 MB/s even on a slow VM)', () => {
+  it('hashes at a usable speed (> 30 MB per CPU second even on a slow, busy VM)', () => {
     const b = randomBytes(16 * 1024 * 1024);
     new Sha256().update(b.subarray(0, 1 << 20)); // warm up
-    const t = process.hrtime.bigint();
+    // CPU time, not wall time: other processes on a loaded machine must not fail this.
+    const t = process.cpuUsage();
     const h = new Sha256();
     for (let i = 0; i < b.length; i += 1 << 16) h.update(b.subarray(i, i + (1 << 16)));
-    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    const used = process.cpuUsage(t);
+    const seconds = (used.user + used.system) / 1e6;
     assert.equal(h.digestHex(), ref(b));
-    assert.ok(16 / seconds > 40, `${(16 / seconds).toFixed(0)} MB/s`);
+    assert.ok(16 / seconds > 30, `${(16 / seconds).toFixed(0)} MB/s`);
   });
 });
 
@@ -85,5 +88,20 @@ describe('sandbox proofCode', () => {
     // The origin is the exact header value: the separator matters.
     assert.notDeepEqual(proofRange('Bearer abc', 1 << 30), proofRange('Bearer+abc', 1 << 30));
     assert.throws(() => proofRange(auth, 0));
+  });
+});
+
+describe('sandbox X-Amz-Iteration-Hash-Ctx', () => {
+  it('is byte-identical to the doc example (part 46) and carries offsets beyond 512 MiB in nh', () => {
+    const h = [1748048713, 2644528514, 4267727253, 2252747490, 4036182088, 2253856463, 526139147, 2194267752];
+    assert.equal(
+      rfc3986(encodeHashCtx(h, 471859200)),
+      'eyJtZF9sZW4iOjMyLCJudW0iOjAsImgiOlsxNzQ4MDQ4NzEzLDI2NDQ1Mjg1MTQsNDI2NzcyNzI1MywyMjUyNzQ3NDkwLDQwMzYxODIwODgsMjI1Mzg1NjQ2Myw1MjYxMzkxNDcsMjE5NDI2Nzc1Ml0sIm5oIjowLCJubCI6Mzc3NDg3MzYwMCwiaGFzaF90eXBlIjoic2hhMjU2In0%3D',
+    );
+    const far = 600 * 1024 * 1024;
+    const ctx = JSON.parse(Buffer.from(encodeHashCtx(h, far), 'base64').toString()) as { nh: number; nl: number };
+    assert.equal(ctx.nh, 1);
+    assert.equal(ctx.nl, (far * 8) % 2 ** 32);
+    assert.deepEqual(decodeHashCtx(encodeHashCtx(h, far)), { h, offset: far });
   });
 });
