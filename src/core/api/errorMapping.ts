@@ -115,7 +115,7 @@ export function errorFromStatus(ctx: ResponseContext, serverMsg = ''): KooDriveE
   if (status === 401) {
     // Gap 11: the token-expiry code is undocumented; any 401 means "sign in again".
     // The gateway's own text only repeats this ("token missing, expired or invalid"); it stays in the log.
-    return new KooDriveError('AuthRequired', 'Your KooDrive sign-in has expired or the access token was rejected. Sign in again.', opts);
+    return new KooDriveError('AuthRequired', 'Your KooDrive sign-in has expired or the access token was rejected; please sign in again.', opts);
   }
   if (status === 403) return new KooDriveError('PermissionDenied', `KooDrive denied access${suffix}`, opts);
   if (status === 404) return new KooDriveError('NotFound', `Not found${suffix}`, opts);
