@@ -115,7 +115,10 @@ async function putPart(svc: Service, req: IncomingMessage, res: ServerResponse, 
   if (fault?.kind === 'status') {
     return fail(faultStatusError(fault.status), fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {});
   }
-  if (fault?.kind === 'delay') await sleep(fault.ms);
+  if (fault?.kind === 'delay') {
+    await sleep(fault.ms);
+    if (req.destroyed) return; // the client gave up meanwhile
+  }
   if (fault?.kind === 'reset' && (fault.afterBytes ?? 0) === 0) {
     req.socket.destroy();
     return;

@@ -172,7 +172,6 @@ const GATEWAY_ERROR_PAGE =
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const ownsDataDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ? path.resolve(options.dataDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'koodrive-sandbox-'));
   const users = options.users && options.users.length > 0 ? options.users : DEFAULT_USERS;
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
 
@@ -196,7 +195,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const urlHost = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
 
-  const store = new Store(dataDir);
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'koodrive-sandbox-'));
+  let store: Store;
+  try {
+    store = new Store(dataDir);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   const clock = new SandboxClock();
   const auth = new AuthService(clock, options.tokenTtlMs ?? 20 * 60 * 1000);
   const presigner = new Presigner({

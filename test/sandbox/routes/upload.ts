@@ -146,7 +146,7 @@ export function registerUploadRoutes(router: Router, svc: Service): void {
     const name = svc.resolveName(parent.id, u.fileName, u.autoRename === 3 ? 3 : 2);
     svc.createFileNode({
       id: u.fileId,
-      containerId: u.containerId,
+      containerId: parent.containerId, // the folder may have moved to another space meanwhile
       parentId: parent.id,
       name,
       fileType: u.fileType,
