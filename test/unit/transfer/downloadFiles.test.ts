@@ -104,6 +104,8 @@ describe('downloadFiles (engine, fake server)', () => {
   let fake: Fake;
   let dispatcher: Agent;
   let dir: string;
+  /** Holds the target and anything "outside" it; removed after each test. */
+  let scratch: string;
   let deps: DownloadDeps;
   const space = { containerId: 'C' };
 
@@ -111,13 +113,15 @@ describe('downloadFiles (engine, fake server)', () => {
     fake = new Fake();
     await fake.start();
     dispatcher = new Agent();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-dl-unit-'));
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-dl-unit-'));
+    dir = path.join(scratch, 'target');
+    fs.mkdirSync(dir);
     deps = { client: fake.client(), dispatcher, retry: { baseDelayMs: 5, maxDelayMs: 20 } };
   });
   afterEach(async () => {
     await dispatcher.close();
     await new Promise((r) => fake.server.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   it('downloads a folder tree with short listing pages, and the bytes match', async () => {
@@ -191,7 +195,7 @@ describe('downloadFiles (engine, fake server)', () => {
     if (process.platform === 'win32') this.skip();
     const a = randomBytes(1000);
     fake.add(file('A', 'a.bin', a));
-    const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kd-outside-')), 'victim');
+    const outside = path.join(fs.mkdtempSync(path.join(scratch, 'outside-')), 'victim');
     fs.writeFileSync(outside, 'precious');
     fs.symlinkSync(outside, path.join(dir, partialName('a.bin', 'A')));
     const s = await downloadFiles(deps, space, [fake.files.get('A')!.item], { targetDir: dir });
@@ -203,7 +207,7 @@ describe('downloadFiles (engine, fake server)', () => {
   it('refuses a planted symbolic link folder that leads out of the target, and writes nothing there', async function () {
     if (process.platform === 'win32') this.skip();
     fake.add(folder('D', 'docs', ['A']), file('A', 'a.txt', Buffer.from('x')));
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-outside-'));
+    const outside = fs.mkdtempSync(path.join(scratch, 'outside-'));
     fs.symlinkSync(outside, path.join(dir, 'docs'));
     const s = await downloadFiles(deps, space, [fake.files.get('D')!.item], { targetDir: dir });
     assert.equal(s.files[0].status, 'failed');
