@@ -116,13 +116,17 @@ export function isCancellation(err: unknown): boolean {
 /** Wraps a local filesystem error, keeping the errno code in the message. */
 export function localIoError(err: unknown, subject: string, action: string): KooDriveError {
   if (KooDriveError.is(err)) return err;
-  const errno = (err as NodeJS.ErrnoException | null)?.code;
+  const e = err as NodeJS.ErrnoException | null;
+  const errno = e?.code;
   const why =
     errno === 'ENOSPC' ? 'the disk is full'
+    : errno === 'EDQUOT' ? 'the disk quota is exceeded'
+    : errno === 'EFBIG' ? 'the file is larger than this file system (or the file size limit) allows'
     : errno === 'EACCES' || errno === 'EPERM' ? 'permission denied'
     : errno === 'ENOENT' ? 'it does not exist'
     : errno === 'EISDIR' ? 'it is a directory'
     : errno === 'EROFS' ? 'the file system is read-only'
-    : ((err as Error | null)?.message ?? String(err));
+    : (errno === 'EEXIST' && e?.syscall === 'mkdir') || (errno === 'ENOTDIR' && e?.syscall) ? `a file is in the way of a folder${e?.path ? ` (${e.path})` : ''}`
+    : (e?.message ?? String(err));
   return new KooDriveError('LocalIo', `Cannot ${action} ${subject}: ${why}`, { cause: err, subject });
 }

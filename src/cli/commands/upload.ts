@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSpace } from '../../core/spaces';
 import { isCancellation, KooDriveError, localIoError } from '../../core/errors';
+import { redactText } from '../../core/redact';
+import { checkRemoteName } from '../../core/remoteNames';
+import { checkPartSize, planParts } from '../../core/transfer/partPlan';
 import { ConflictPolicy, uploadFile, UploadResult } from '../../core/transfer/uploadFile';
 import { uploadFolder } from '../../core/transfer/uploadFolder';
 import { CliContext, formatBytes } from '../context';
@@ -32,14 +35,24 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   if (positionals.length === 0 || !values.container) throw usageError(usage);
   const conflict: ConflictPolicy = parseChoice(values.conflict, '--conflict', CONFLICTS) ?? 'rename';
   const partSize = parseByteSize(values['part-size'], '--part-size');
+  if (partSize !== undefined) {
+    try {
+      checkPartSize(partSize);
+    } catch (e) {
+      throw new KooDriveError('InvalidInput', `--part-size: ${(e as Error).message}`, { subject: 'usage' });
+    }
+  }
   const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
-  // Check every path before any request: a typo must not leave half the list uploaded.
+  // Check every path before any request: a typo, a name KooDrive refuses or a
+  // file it cannot take must not leave half the list uploaded.
   const targets: Array<{ path: string; isDir: boolean }> = [];
   for (const p of positionals) {
     const st = await stat(p).catch((e) => {
       throw localIoError(e, p, 'upload');
     });
     if (!st.isFile() && !st.isDirectory()) throw new KooDriveError('InvalidInput', `${p} is neither a file nor a folder`, { subject: p });
+    checkRemoteName(path.basename(path.resolve(p)), p);
+    if (st.isFile()) planParts(st.size, partSize, p);
     targets.push({ path: p, isDir: st.isDirectory() });
   }
 
@@ -62,7 +75,8 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
         try {
           entries.push(fromResult(await uploadFile(deps, t.path, { kind: 'file', space, parentFolderId, conflict }, common)));
         } catch (e) {
-          if (isCancellation(e) || targets.length === 1) throw e;
+          // An expired session fails every later file too: one clear "sign in again" instead.
+          if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired') || targets.length === 1) throw e;
           entries.push(failed(t.path, e));
         }
       }
@@ -84,7 +98,7 @@ function fromResult(r: UploadResult): Entry {
 
 function failed(localPath: string, e: unknown): Entry {
   const err = KooDriveError.is(e) ? e : new KooDriveError('ApiError', String((e as Error)?.message ?? e));
-  return { status: 'failed', localPath, error: { code: err.code, message: err.message } };
+  return { status: 'failed', localPath, error: { code: err.code, message: redactText(err.message) } };
 }
 
 function report(ctx: CliContext, entries: Entry[], ms: number): void {

@@ -109,7 +109,13 @@ export interface DownloadSummary {
 export const DEFAULT_DOWNLOAD_CONCURRENCY = 4;
 const MAX_DOWNLOAD_CONCURRENCY = 32;
 
-/** Downloads files and folders (recursively) of `space` into `opts.targetDir`. Rejects only on cancellation or invalid options. */
+/**
+ * Downloads files and folders (recursively) of `space` into `opts.targetDir`.
+ * Rejects only on cancellation, invalid options, or an expired session
+ * (AuthRequired: every other file would fail the same way, so the run stops
+ * at once with that one error; unfinished files keep their temp files and
+ * resume when the download is run again after signing in).
+ */
 export async function downloadFiles(deps: DownloadDeps, space: SpaceRef, items: readonly DriveItem[], opts: DownloadOptions): Promise<DownloadSummary> {
   const policy = opts.conflict ?? 'fail';
   if (!['fail', 'overwrite', 'skip', 'rename', 'ask'].includes(policy)) {
@@ -183,6 +189,7 @@ async function run(
     links: new DownloadLinkBatcher(deps.client, space, jobs.map((j) => j.item.id), signal),
     taken,
     conflicts: new ConflictDecider(policy, opts.onConflict, (reason) => controller.abort(reason)),
+    stop: (reason) => controller.abort(reason),
   };
 
   let next = 0;
@@ -232,7 +239,7 @@ export async function resolveDownloadItems(
     try {
       items.push(await client.getFileDetail(space, id, o));
     } catch (e) {
-      if (isCancellation(e)) throw e;
+      if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired')) throw e;
       const err = KooDriveError.is(e) ? e : new KooDriveError('BadResponse', String(e), { cause: e });
       failures.push({ fileId: id, remotePath: id, size: 0, status: 'failed', error: aboutFile(err, id) });
     }
@@ -254,6 +261,8 @@ interface Engine {
   links: DownloadLinkBatcher;
   taken: Map<string, { remotePath: string; folder: boolean }>;
   conflicts: ConflictDecider;
+  /** Stops the whole run with `reason` (an expired session). */
+  stop(reason: KooDriveError): void;
 }
 
 async function downloadOne(e: Engine, job: PlannedFile): Promise<DownloadFileResult> {
@@ -306,6 +315,7 @@ async function downloadOne(e: Engine, job: PlannedFile): Promise<DownloadFileRes
   } catch (err) {
     if (isCancellation(err) && e.signal?.aborted) return { ...base, status: 'failed', error: cancelledError(e.signal) };
     const ke = KooDriveError.is(err) ? err : localError(err, plannedPath, 'write');
+    if (ke.code === 'AuthRequired') e.stop(ke);
     const named = ke.message.includes(remotePath) || ke.message.includes(plannedPath) ? ke : aboutFile(ke, remotePath);
     return { ...base, status: 'failed', error: named };
   }

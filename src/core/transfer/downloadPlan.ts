@@ -98,7 +98,8 @@ export async function planDownload(client: DownloadListClient, space: SpaceRef, 
     try {
       children = await slots.run(() => listAllChildren(client, space, item.id, signal));
     } catch (e) {
-      if (isCancellation(e)) throw e;
+      // An expired session is not this folder's problem: every listing would fail alike.
+      if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired')) throw e;
       const err = KooDriveError.is(e) ? e : new KooDriveError('BadResponse', String(e), { cause: e });
       node.failure = new KooDriveError(err.code, `Cannot list folder ${remotePath}: ${err.message}`, {
         cause: err, subject: remotePath, status: err.status, apiCode: err.apiCode, traceId: err.traceId, retryable: err.retryable,

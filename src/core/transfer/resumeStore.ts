@@ -35,7 +35,8 @@ export interface ResumeState extends ResumeKey {
 }
 
 export class ResumeStore {
-  constructor(private readonly dir: string) {}
+  /** `dir`: where the state files live (a folder upload leaves it out when it lies inside the uploaded folder). */
+  constructor(readonly dir: string) {}
 
   private fileFor(key: ResumeKey): string {
     const id = createHash('sha256').update(JSON.stringify([key.kind, path.resolve(key.localPath), key.containerId, key.target])).digest('hex').slice(0, 32);

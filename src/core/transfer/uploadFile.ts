@@ -25,6 +25,7 @@ import { linkedAbortController, throwIfAborted } from '../cancellation';
 import { KooDriveError, localIoError } from '../errors';
 import { Logger, silentLogger } from '../logger';
 import type { ProgressListener } from '../progress';
+import { checkRemoteName } from '../remoteNames';
 import { fileCategory, mimeTypeOf } from './fileCategory';
 import type { FileHasher, HashFileResult } from './fileHasher';
 import { KooDrivePartWriter, URL_BATCH_SIZE } from './koodrivePartWriter';
@@ -132,6 +133,8 @@ class FileUpload {
 
   async run(): Promise<UploadResult> {
     throwIfAborted(this.opts.signal);
+    // A name KooDrive refuses fails here, before any request or hashing.
+    if (this.target.kind === 'file') checkRemoteName(this.fileName, this.localPath);
     await this.inspectFile();
     const saved = await this.loadResumeState();
     try {
@@ -333,7 +336,14 @@ class FileUpload {
     };
   }
 
-  /** complete is not idempotent: after a lost answer, look at the file before asking again. */
+  /**
+   * complete is not idempotent, and its answer can be lost after the service
+   * acted on it (connection reset, timeout, a cut-off or empty body), or in
+   * an earlier run that was killed before it could forget its resume state
+   * (the task is then gone: 13000401). So whenever complete fails, look at
+   * the file before reporting a failure or asking again: a file that already
+   * has our size and SHA-256 is done, and must not be uploaded a second time.
+   */
   private async complete(session: Session, sha256: string, signal: AbortSignal): Promise<void> {
     const { client } = this.deps;
     const space = this.target.space;
@@ -343,8 +353,12 @@ class FileUpload {
         else await client.completeRevision(space, session.fileId, sha256, { signal });
         return;
       } catch (e) {
-        if (!KooDriveError.is(e) || !e.retryable || attempt >= 3) throw e;
-        if (await this.alreadyComplete(session, sha256, signal)) return;
+        if (!KooDriveError.is(e) || e.code === 'Cancelled' || e.code === 'AuthRequired') throw e;
+        if (await this.alreadyComplete(session, sha256, signal)) {
+          this.logger.info(`complete for ${this.localPath} failed (${e.code}) but the file is complete on KooDrive with the expected size and SHA-256`);
+          return;
+        }
+        if (!e.retryable || attempt >= 3) throw e;
       }
     }
   }

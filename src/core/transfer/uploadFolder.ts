@@ -2,7 +2,18 @@
  * Uploads a local folder: recreates its tree under a remote folder (merging
  * into folders that already exist), then uploads the files several at a time.
  * One failing file does not stop the others; the summary says what happened
- * to each.
+ * to each. Two things do stop the whole folder: cancellation, and the
+ * session expiring (AuthRequired), which every later file would meet too —
+ * the files in flight keep their resume state, so running the same upload
+ * again after signing in continues them.
+ *
+ * Before any request, the whole tree is checked: names KooDrive refuses and
+ * files it cannot take (over 200 GB, or too many parts for the chosen part
+ * size) fail on their own, without a request, and a folder with such a name
+ * is not created (its files fail with the reason). Our own working files are
+ * left out: the resume-state folder, if it lies inside the uploaded folder,
+ * and unfinished downloads (`.*.koodrive-partial`), which are truncated by
+ * nature and must never reach the drive as if they were files.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -10,8 +21,11 @@ import type { KooDriveClient } from '../api/koodriveClient';
 import type { SpaceRef } from '../api/models';
 import { throwIfAborted } from '../cancellation';
 import { isCancellation, KooDriveError } from '../errors';
+import { checkRemoteName } from '../remoteNames';
 import { IgnoreMatcher } from './ignoreRules';
-import { LocalEntry, SkippedEntry, walkLocalTree } from './localTree';
+import { isInside, isPartialName } from './localNames';
+import { LocalEntry, LocalTree, SkippedEntry, walkLocalTree } from './localTree';
+import { planParts } from './partPlan';
 import { ConflictPolicy, uploadFile, UploadDeps, UploadOptions, UploadResult } from './uploadFile';
 
 export interface FolderUploadOptions extends UploadOptions {
@@ -47,46 +61,67 @@ export async function uploadFolder(
   deps: UploadDeps, localDir: string, target: { space: SpaceRef; parentFolderId: string }, opts: FolderUploadOptions,
 ): Promise<FolderUploadSummary> {
   const root = path.resolve(localDir);
+  checkRemoteName(path.basename(root), root);
   let ignore = IgnoreMatcher.from(['.git/', ...(opts.exclude ?? [])]);
   if (opts.useGitignore !== false) {
     const gitignore = await readFile(path.join(root, '.gitignore'), 'utf8').catch(() => undefined);
     if (gitignore) ignore = ignore.with(gitignore.split('\n'));
   }
-  const tree = await walkLocalTree(root, ignore, opts.signal);
+  const tree = leaveOutOwnFiles(await walkLocalTree(root, ignore, opts.signal), deps.resumeStore?.dir);
+  const refused = refusedEntries(tree, opts.partSize);
 
+  const outcomes: FileOutcome[] = [];
+  const report = (outcome: FileOutcome): void => {
+    outcomes.push(outcome);
+    opts.onFileDone?.(outcome);
+  };
   const folders = new RemoteFolders(deps.client, target.space, opts.signal);
   const top = await folders.ensure(target.parentFolderId, path.basename(root));
   const remoteIdOf = new Map<string, string>([['', top.id]]);
   for (const e of tree.entries) {
-    if (e.kind !== 'dir') continue;
-    const parentRel = posixDirname(e.relPath);
-    const parentId = remoteIdOf.get(parentRel);
-    if (!parentId) continue; // its parent could not be created: already reported
+    if (e.kind !== 'dir' || refused.has(e.relPath)) continue;
+    const parentId = remoteIdOf.get(posixDirname(e.relPath));
+    if (!parentId) continue; // below a refused folder
     const f = await folders.ensure(parentId, path.posix.basename(e.relPath));
     remoteIdOf.set(e.relPath, f.id);
   }
 
-  const files = tree.entries.filter((e) => e.kind === 'file');
-  const outcomes: FileOutcome[] = [];
+  const files: Array<{ entry: LocalEntry; parentId: string }> = [];
+  for (const entry of tree.entries) {
+    if (entry.kind !== 'file') continue;
+    const parentId = remoteIdOf.get(posixDirname(entry.relPath));
+    const error = refused.get(entry.relPath);
+    if (error || !parentId) {
+      report({ status: 'failed', relPath: entry.relPath, localPath: entry.absPath, error: error ?? new KooDriveError('InvalidInput', `${entry.absPath} was not uploaded: its folder was not created`, { subject: entry.absPath }) });
+    } else {
+      files.push({ entry, parentId });
+    }
+  }
   let next = 0;
+  let sessionLost: KooDriveError | undefined;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
+    while (next < files.length && !sessionLost) {
       throwIfAborted(opts.signal);
-      const entry = files[next++];
+      const { entry, parentId } = files[next++];
       opts.onFileStart?.(entry);
-      const outcome = await uploadOne(deps, entry, remoteIdOf.get(posixDirname(entry.relPath)) ?? top.id, target.space, opts);
-      outcomes.push(outcome);
-      opts.onFileDone?.(outcome);
+      const outcome = await uploadOne(deps, entry, parentId, target.space, opts);
+      if (outcome.status === 'failed' && outcome.error.code === 'AuthRequired') {
+        // Not this file's fault: every file after it would fail the same way. Stop; the user signs in and runs it again.
+        sessionLost ??= outcome.error;
+        continue;
+      }
+      report(outcome);
     }
   };
   const n = Math.max(1, Math.min(opts.fileConcurrency ?? DEFAULT_FILE_CONCURRENCY, files.length));
   await Promise.all(Array.from({ length: n }, worker));
   throwIfAborted(opts.signal);
+  if (sessionLost) throw sessionLost;
 
   outcomes.sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
   return {
     localPath: root, remoteFolderId: top.id, remoteFolderName: top.name, files: outcomes, skipped: tree.skipped,
-    foldersCreated: folders.created, bytesTotal: files.reduce((s, f) => s + f.size, 0),
+    foldersCreated: folders.created, bytesTotal: tree.entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0),
   };
 }
 
@@ -100,6 +135,47 @@ async function uploadOne(deps: UploadDeps, entry: LocalEntry, parentId: string, 
     deps.logger?.warn(`Upload of ${entry.absPath} failed: ${error.message}`);
     return { status: 'failed', relPath: entry.relPath, localPath: entry.absPath, error };
   }
+}
+
+/**
+ * Entries KooDrive cannot take, each with its reason, found before any
+ * request: names it refuses (a refused folder takes its contents with it),
+ * files over 200 GB, explicit part sizes that need over 10 000 parts.
+ */
+function refusedEntries(tree: LocalTree, partSize: number | undefined): Map<string, KooDriveError> {
+  const refused = new Map<string, KooDriveError>();
+  for (const e of tree.entries) {
+    const parent = refused.get(posixDirname(e.relPath));
+    if (parent) {
+      refused.set(e.relPath, new KooDriveError('InvalidInput', `${e.absPath} was not uploaded: ${parent.message}`, { subject: e.absPath }));
+      continue;
+    }
+    try {
+      checkRemoteName(path.posix.basename(e.relPath), e.absPath);
+      if (e.kind === 'file') planParts(e.size, partSize, e.absPath);
+    } catch (err) {
+      refused.set(e.relPath, err as KooDriveError);
+    }
+  }
+  return refused;
+}
+
+/** Leaves out the resume-state folder (when it is inside the uploaded one) and unfinished downloads. */
+function leaveOutOwnFiles(tree: LocalTree, stateDir: string | undefined): LocalTree {
+  const state = stateDir ? path.resolve(stateDir) : undefined;
+  const skipped = [...tree.skipped];
+  const entries = tree.entries.filter((e) => {
+    if (state && isInside(state, e.absPath)) {
+      if (e.absPath === state) skipped.push({ relPath: e.relPath, absPath: e.absPath, reason: 'excluded', message: 'the upload resume state of KooDrive itself' });
+      return false;
+    }
+    if (e.kind === 'file' && isPartialName(path.posix.basename(e.relPath))) {
+      skipped.push({ relPath: e.relPath, absPath: e.absPath, reason: 'excluded', message: 'an unfinished KooDrive download (temporary file)' });
+      return false;
+    }
+    return true;
+  });
+  return { entries, skipped };
 }
 
 function posixDirname(rel: string): string {
