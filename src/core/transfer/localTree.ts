@@ -34,14 +34,15 @@ export interface LocalTree {
 export async function walkLocalTree(root: string, ignore: IgnoreMatcher | undefined, signal?: AbortSignal): Promise<LocalTree> {
   const entries: LocalEntry[] = [];
   const skipped: SkippedEntry[] = [];
-  const visit = async (dirAbs: string, dirRel: string): Promise<void> => {
+  /** False when the folder cannot be read (it is then reported, and must not be created remotely as an empty folder). */
+  const visit = async (dirAbs: string, dirRel: string): Promise<boolean> => {
     throwIfAborted(signal);
     let children: Dirent[];
     try {
       children = await readdir(dirAbs, { withFileTypes: true });
     } catch (e) {
       skipped.push({ relPath: dirRel || '.', absPath: dirAbs, reason: 'unreadable', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      return;
+      return false;
     }
     children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const d of children) {
@@ -55,8 +56,9 @@ export async function walkLocalTree(root: string, ignore: IgnoreMatcher | undefi
       if (d.isSymbolicLink()) {
         skipped.push({ relPath: rel, absPath: abs, reason: 'symlink', message: 'symbolic link not followed' });
       } else if (isDir) {
+        const at = entries.length;
         entries.push({ relPath: rel, absPath: abs, kind: 'dir', size: 0 });
-        await visit(abs, rel);
+        if (!(await visit(abs, rel))) entries.splice(at, 1);
       } else if (d.isFile()) {
         try {
           const st = await stat(abs);
@@ -68,6 +70,7 @@ export async function walkLocalTree(root: string, ignore: IgnoreMatcher | undefi
         skipped.push({ relPath: rel, absPath: abs, reason: 'special', message: 'not a regular file (socket, device or pipe)' });
       }
     }
+    return true;
   };
   await visit(root, '');
   return { entries, skipped };

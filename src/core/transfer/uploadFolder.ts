@@ -68,6 +68,8 @@ export async function uploadFolder(
     if (gitignore) ignore = ignore.with(gitignore.split('\n'));
   }
   const tree = leaveOutOwnFiles(await walkLocalTree(root, ignore, opts.signal), deps.resumeStore?.dir);
+  const unreadable = tree.skipped.find((k) => k.relPath === '.' && k.reason === 'unreadable');
+  if (unreadable) throw new KooDriveError('LocalIo', `Cannot upload ${root}: ${unreadable.message}`, { subject: root });
   const refused = refusedEntries(tree, opts.partSize);
 
   const outcomes: FileOutcome[] = [];

@@ -235,7 +235,13 @@ describe('bad inputs (integration): a clear message and no request that could lo
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /✗ .*secret\.txt: Cannot read .*secret\.txt: permission denied/);
       assert.match(r.stderr, /- .*closed: cannot read folder: EACCES/);
-      assert.ok(remoteNames(w, 'bi-partly').includes('open.txt'));
+      assert.deepEqual(remoteNames(w, 'bi-partly'), ['open.txt'], 'the unreadable folder is not created as an empty folder');
+      // The unreadable folder on its own: refused before anything is created.
+      const own = mark(w.sandbox);
+      const alone = await cli(w, ['upload', path.join(root, 'closed'), ...container()], { user: NOBODY });
+      assert.equal(alone.code, 1);
+      assert.match(alone.stderr, /Cannot upload .*closed: cannot read folder: EACCES \[LocalIo\]/);
+      assert.deepEqual(mutatingSince(w.sandbox, own), []);
       assert.ok(!createdNames(seq).includes('secret.txt'), 'no create for the unreadable file');
       assertStoredAs(w, path.join(root, 'open.txt'), 'bi-partly', 'open.txt');
     });
