@@ -310,6 +310,8 @@ async function getObject(svc: Service, req: IncomingMessage, res: ServerResponse
     stallAt = undefined;
     res.flushHeaders();
     await sleep(fault?.kind === 'stall' ? fault.ms : 0);
+    // The client may have given up (or the sandbox closed) during the stall.
+    if (res.destroyed) return;
   }
   let sent = 0;
   const src = fs.createReadStream(store.blobPath(revision.sha256), { start, end, highWaterMark: 256 * 1024 });

@@ -90,7 +90,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
               link(r, dest.folderId);
               tracker.fileFinished(f.path, r.rapidUpload ? 'flash' : r.skipped ? 'skipped' : 'done', r.size);
             } catch (e) {
-              if (isCancellation(e)) throw e;
+              if (endsTheRun(e)) throw e;
               outcome.failed.push({ localPath: f.path, error: asError(e, f.path) });
               tracker.fileFinished(f.path, 'failed');
             }
@@ -122,7 +122,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
             outcome.leftOut += summary.skipped.length;
             for (const sk of summary.skipped) s.logger.info(`Not uploaded: ${sk.absPath} (${sk.reason}: ${sk.message})`);
           } catch (e) {
-            if (isCancellation(e)) throw e;
+            if (endsTheRun(e)) throw e;
             outcome.failed.push({ localPath: dir, error: asError(e, dir), fromFolder: dir });
           }
         }
@@ -239,4 +239,13 @@ export async function countFolder(dir: string, exclude: readonly string[], signa
     bytes += e.size;
   }
   return { files, bytes };
+}
+
+/**
+ * Cancellation and an expired session stop the whole run: the first is
+ * silent, the second becomes one "Sign in" prompt in the error wrapper
+ * instead of one failure per file.
+ */
+function endsTheRun(e: unknown): boolean {
+  return isCancellation(e) || KooDriveError.is(e, 'AuthRequired');
 }
