@@ -116,7 +116,7 @@ function packageExtension(): string {
   run(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   fs.rmSync(vsixPath, { force: true });
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', vsixPath], {
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsixPath], {
     cwd: repoRoot,
   });
   return vsixPath;
