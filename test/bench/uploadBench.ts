@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     const offsets = planParts(size).parts.map((p) => p.partOffset);
 
     const t: Record<string, number[]> = { hash: [], curl: [], upload: [], upload8: [], upload32: [] };
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; r < runs && !argv.includes('--skip-throughput'); r++) {
       t.hash.push(await timed(() => hasher.hashFile(file, { partOffsets: offsets, length: size })));
       const created = await drive.client.createFile({ containerId: served.containerId }, {
         fileName: `curl-${r}.bin`, fileType: '45', parentFolder: ['root'], length: size, uploadMode: 'multipart', uploadType: 1, autoRename: 2,
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       t.upload8.push(await timed(() => uploadFile(deps, file, target(drive, served, `p8-${r}.bin`), { partSize: 8 * MiB })));
       t.upload32.push(await timed(() => uploadFile(deps, file, target(drive, served, `p32-${r}.bin`), { partSize: 32 * MiB })));
     }
+    if (argv.includes('--skip-throughput')) t.hash = t.curl = t.upload = t.upload8 = t.upload32 = [NaN];
     const row = (name: string, xs: number[]) => ({ name, bestS: best(xs), medianS: median(xs), bestMBps: mbps(size, best(xs)) });
     const rows = [
       row('hash only (worker)', t.hash), row('curl -T (one PUT)', t.curl), row('upload, 16 MiB parts ×4', t.upload),

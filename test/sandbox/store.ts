@@ -266,6 +266,9 @@ export function rootIdFor(containerId: string): string {
   return `DEUI7pa0C24Aroot${containerId}`;
 }
 
+/** Longest time a change waits before it is on disk (close() always writes). */
+const SAVE_DELAY_MS = 200;
+
 export class Store implements SandboxStoreView {
   state: StateDocument;
   private readonly childrenIndex = new Map<string, Set<string>>();
@@ -337,14 +340,18 @@ export class Store implements SandboxStoreView {
 
   // ---- persistence -------------------------------------------------------
 
-  /** Schedule an atomic write of the metadata. */
+  /**
+   * Schedule an atomic write of the metadata. Writes are coalesced over
+   * SAVE_DELAY_MS: the whole state is one JSON document, and writing it after
+   * every request made a folder of thousands of small files quadratic.
+   */
   touch(): void {
     if (this.saveScheduled || this.closed) return;
     this.saveScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.saveScheduled = false;
       if (!this.closed) this.flush();
-    });
+    }, SAVE_DELAY_MS).unref();
   }
 
   flush(): void {
