@@ -3,8 +3,7 @@
  * credential: it never reaches a log unredacted. Storage errors are mapped by
  * api/errorMapping (403 → UrlExpired, 5xx → ServerError, ...).
  */
-import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { createReadStream, ReadStream } from 'node:fs';
 import { Dispatcher, request } from 'undici';
 import { errorFromStorage, errorFromTransport, parseRetryAfter } from '../api/errorMapping';
 import { KooDriveError, localIoError } from '../errors';
@@ -25,29 +24,36 @@ export interface PutRangeOptions {
 
 /**
  * PUTs bytes [offset, offset+size) of a local file with an exact
- * Content-Length (the URL signs content-length;host). Reads the file in 1 MiB
- * chunks: memory stays flat whatever the part size.
+ * Content-Length (the URL signs content-length;host), streamed from disk in
+ * 1 MiB reads: memory stays flat whatever the part size. A plain fs
+ * ReadStream handed to undici costs about half the CPU of a generator-fed
+ * stream (measured: the main thread's share of a 1 GiB upload), which matters
+ * on a 2-core machine where the hash worker needs the other core.
  */
 export async function putFileRange(o: PutRangeOptions): Promise<{ etag?: string }> {
-  let fh;
+  const stream = o.size === 0 ? undefined : createReadStream(o.path, { start: o.offset, end: o.offset + o.size - 1, highWaterMark: READ_CHUNK });
+  // Progress from the stream's own counter: no extra stage in the data path.
+  let reported = 0;
+  const report = (): void => {
+    const n = (stream?.bytesRead ?? 0) - reported;
+    if (n > 0) {
+      reported += n;
+      o.onBytes?.(n);
+    }
+  };
+  const timer = stream ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
   try {
-    fh = await open(o.path, 'r');
-  } catch (e) {
-    throw localIoError(e, o.path, 'read');
-  }
-  try {
-    const body = readRange(fh, o.path, o.offset, o.size, (n) => o.onBytes?.(n));
     let res: Dispatcher.ResponseData;
     try {
       res = await request(o.url, {
         method: 'PUT',
         dispatcher: o.dispatcher,
         headers: { 'content-length': String(o.size), 'content-type': 'application/octet-stream' },
-        body: o.size === 0 ? '' : Readable.from(body, { objectMode: false, highWaterMark: READ_CHUNK }),
+        body: stream ?? '',
         signal: o.signal,
       });
     } catch (e) {
-      throw errorFromTransport(e, { what: 'Uploading a part', signal: o.signal });
+      throw explainSendFailure(e, o, stream);
     }
     const status = res.statusCode;
     if (status >= 200 && status < 300) {
@@ -58,31 +64,24 @@ export async function putFileRange(o: PutRangeOptions): Promise<{ etag?: string 
     const text = await readSmall(res.body);
     throw errorFromStorage(status, text, { retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
   } finally {
-    await fh.close().catch(() => undefined);
+    if (timer) clearInterval(timer);
+    report();
+    stream?.destroy();
   }
 }
 
-async function* readRange(
-  fh: import('node:fs/promises').FileHandle, path: string, offset: number, size: number, onBytes: (n: number) => void,
-): AsyncGenerator<Buffer> {
-  let pos = offset;
-  const end = offset + size;
-  while (pos < end) {
-    // A fresh buffer each time: the socket may still hold the previous one.
-    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - pos));
-    let n: number;
-    try {
-      ({ bytesRead: n } = await fh.read(buf, 0, buf.length, pos));
-    } catch (e) {
-      throw localIoError(e, path, 'read');
-    }
-    if (n === 0) {
-      throw new KooDriveError('SourceChanged', `${path} became shorter while it was being uploaded`, { subject: path });
-    }
-    pos += n;
-    onBytes(n);
-    yield n === buf.length ? buf : buf.subarray(0, n);
+const PROGRESS_INTERVAL_MS = 100;
+const FS_ERRNOS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EIO', 'EMFILE', 'ENFILE']);
+
+/** A failed PUT may be our side's fault: the file shrank, or could not be read. */
+function explainSendFailure(e: unknown, o: PutRangeOptions, stream: ReadStream | undefined): KooDriveError {
+  if (o.signal?.aborted) return errorFromTransport(e, { what: 'Uploading a part', signal: o.signal });
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code && FS_ERRNOS.has(code)) return localIoError(e, o.path, 'read');
+  if (stream && stream.readableEnded && stream.bytesRead < o.size) {
+    return new KooDriveError('SourceChanged', `${o.path} became shorter while it was being uploaded`, { subject: o.path, cause: e });
   }
+  return errorFromTransport(e, { what: 'Uploading a part', signal: o.signal });
 }
 
 async function readSmall(body: Dispatcher.ResponseData['body'], limit = 64 * 1024): Promise<string> {
