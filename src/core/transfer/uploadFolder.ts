@@ -36,6 +36,8 @@ export interface FolderUploadOptions extends UploadOptions {
   useGitignore?: boolean;
   /** Files in flight at once. */
   fileConcurrency?: number;
+  /** A scan from scanFolderForUpload (same folder and rules), so a host that showed totals first does not walk twice. */
+  scanned?: LocalTree;
   onFileStart?(entry: LocalEntry): void;
   onFileDone?(outcome: FileOutcome): void;
 }
@@ -62,12 +64,7 @@ export async function uploadFolder(
 ): Promise<FolderUploadSummary> {
   const root = path.resolve(localDir);
   checkRemoteName(path.basename(root), root);
-  let ignore = IgnoreMatcher.from(['.git/', ...(opts.exclude ?? [])]);
-  if (opts.useGitignore !== false) {
-    const gitignore = await readFile(path.join(root, '.gitignore'), 'utf8').catch(() => undefined);
-    if (gitignore) ignore = ignore.with(gitignore.split('\n'));
-  }
-  const tree = leaveOutOwnFiles(await walkLocalTree(root, ignore, opts.signal), deps.resumeStore?.dir);
+  const tree = opts.scanned ?? (await scanFolderForUpload(root, { ...opts, resumeStateDir: deps.resumeStore?.dir }));
   const unreadable = tree.skipped.find((k) => k.relPath === '.' && k.reason === 'unreadable');
   if (unreadable) throw new KooDriveError('LocalIo', `Cannot upload ${root}: ${unreadable.message}`, { subject: root });
   const refused = refusedEntries(tree, opts.partSize);
@@ -163,6 +160,37 @@ function refusedEntries(tree: LocalTree, partSize: number | undefined): Map<stri
 }
 
 /** Leaves out the resume-state folder (when it is inside the uploaded one) and unfinished downloads. */
+/**
+ * What a folder upload will send: the tree under `localDir` without `.git/`,
+ * the `exclude` patterns, the folder's own `.gitignore` (unless turned off),
+ * and KooDrive's own working files. Hosts call it to show totals first, then
+ * pass the result to uploadFolder as `scanned`.
+ */
+export async function scanFolderForUpload(
+  localDir: string,
+  o: { exclude?: string[]; useGitignore?: boolean; resumeStateDir?: string; signal?: AbortSignal } = {},
+): Promise<LocalTree> {
+  const root = path.resolve(localDir);
+  let ignore = IgnoreMatcher.from(['.git/', ...(o.exclude ?? [])]);
+  if (o.useGitignore !== false) {
+    const gitignore = await readFile(path.join(root, '.gitignore'), 'utf8').catch(() => undefined);
+    if (gitignore) ignore = ignore.with(gitignore.split('\n'));
+  }
+  return leaveOutOwnFiles(await walkLocalTree(root, ignore, o.signal), o.resumeStateDir);
+}
+
+/** Files and bytes in a scan. */
+export function scanTotals(tree: LocalTree): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of tree.entries) {
+    if (e.kind !== 'file') continue;
+    files++;
+    bytes += e.size;
+  }
+  return { files, bytes };
+}
+
 function leaveOutOwnFiles(tree: LocalTree, stateDir: string | undefined): LocalTree {
   const state = stateDir ? path.resolve(stateDir) : undefined;
   const skipped = [...tree.skipped];

@@ -6,13 +6,11 @@
  * drag and drop) comes through here. All the work is core's: this file only
  * chooses options, counts, and reports.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isCancellation, KooDriveError } from '../../core/errors';
-import { IgnoreMatcher } from '../../core/transfer/ignoreRules';
-import { walkLocalTree } from '../../core/transfer/localTree';
 import { ConflictPolicy, uploadFile, UploadDeps, UploadResult } from '../../core/transfer/uploadFile';
-import { uploadFolder } from '../../core/transfer/uploadFolder';
+import { scanFolderForUpload, scanTotals, uploadFolder } from '../../core/transfer/uploadFolder';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { FileLink } from '../stores/linkStore';
@@ -63,7 +61,8 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
       const throttled = new ThrottledProgress(tracker, report);
       report({ message: l10n.t('Preparing…') });
       // Totals first, so the notification can show a percentage and "n of m files".
-      const counted = await Promise.all(dirs.map((d) => countFolder(d, settings.upload.exclude, signal)));
+      const scans = await Promise.all(dirs.map((d) => scanFolderForUpload(d, { exclude: settings.upload.exclude, resumeStateDir: s.resumeStore?.dir, signal })));
+      const counted = scans.map(scanTotals);
       const totalFiles = files.length + counted.reduce((n, c) => n + c.files, 0);
       const totalBytes = files.reduce((n, f) => n + f.size, 0) + counted.reduce((n, c) => n + c.bytes, 0);
       outcome.files = totalFiles + missing.length;
@@ -100,10 +99,11 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
         await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
 
         // Folders, one after the other (each uploads several files at once).
-        for (const dir of dirs) {
+        for (const [i, dir] of dirs.entries()) {
           try {
             const summary = await uploadFolder(deps, dir, { space: dest.space, parentFolderId: dest.folderId }, {
               ...options,
+              scanned: scans[i],
               conflict: req.folderConflict ?? settings.upload.conflictPolicy,
               exclude: settings.upload.exclude,
               onFileStart: (e) => tracker.fileStarted(e.absPath, e.size),
@@ -221,25 +221,6 @@ async function classify(paths: string[]): Promise<{ files: Array<{ path: string;
   return { files, dirs, missing };
 }
 
-/**
- * Files and bytes a folder upload will send, with the same rules uploadFolder
- * applies (.git/, koodrive.upload.exclude, the folder's .gitignore). Only for
- * the progress totals; core does not report its plan (see the report).
- */
-export async function countFolder(dir: string, exclude: readonly string[], signal?: AbortSignal): Promise<{ files: number; bytes: number }> {
-  let ignore = IgnoreMatcher.from(['.git/', ...exclude]);
-  const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined);
-  if (gitignore) ignore = ignore.with(gitignore.split('\n'));
-  const tree = await walkLocalTree(dir, ignore, signal);
-  let files = 0;
-  let bytes = 0;
-  for (const e of tree.entries) {
-    if (e.kind !== 'file') continue;
-    files++;
-    bytes += e.size;
-  }
-  return { files, bytes };
-}
 
 /**
  * Cancellation and an expired session stop the whole run: the first is

@@ -24,3 +24,24 @@ describe('walkLocalTree', () => {
     assert.deepEqual(why, { 'a/link-out': 'symlink', 'a/loop': 'symlink', 'debug.log': 'excluded', node_modules: 'excluded', pipe: 'special' });
   });
 });
+
+describe('scanFolderForUpload', () => {
+  it('applies .git/, excludes, the folder\'s .gitignore and leaves out KooDrive\'s own files; scanTotals counts what is sent', async () => {
+    const { scanFolderForUpload, scanTotals } = await import('../../../src/core/transfer/uploadFolder');
+    const root = await mkdtemp(path.join(tmpdir(), 'kd-scan-'));
+    await mkdir(path.join(root, '.git'), { recursive: true });
+    await mkdir(path.join(root, 'state/uploads'), { recursive: true });
+    await writeFile(path.join(root, '.git/HEAD'), 'ref');
+    await writeFile(path.join(root, '.gitignore'), '*.tmp\n');
+    await writeFile(path.join(root, 'keep.txt'), '12345');
+    await writeFile(path.join(root, 'drop.tmp'), 'x');
+    await writeFile(path.join(root, 'big.bin'), Buffer.alloc(1000));
+    await writeFile(path.join(root, '.report.txt.F1.koodrive-partial'), 'half');
+    await writeFile(path.join(root, 'state/uploads/abc.json'), '{}');
+    const tree = await scanFolderForUpload(root, { exclude: ['big.bin'], resumeStateDir: path.join(root, 'state') });
+    assert.deepEqual(tree.entries.filter((e) => e.kind === 'file').map((e) => e.relPath), ['.gitignore', 'keep.txt']);
+    assert.deepEqual(scanTotals(tree), { files: 2, bytes: 6 + 5 });
+    const noGitignore = await scanFolderForUpload(root, { useGitignore: false, resumeStateDir: path.join(root, 'state') });
+    assert.ok(noGitignore.entries.some((e) => e.relPath === 'drop.tmp'));
+  });
+});
