@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { staticCredentials } from '../../src/core/api/credentials';
 import type { DriveItem, SpaceRef } from '../../src/core/api/models';
 import { KooDriveError } from '../../src/core/errors';
+import { localTree } from './helpers';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
 import type { ProgressEvent } from '../../src/core/progress';
 import { ConflictQuestion, DownloadDeps, downloadFiles, DownloadOptions, DownloadSummary, resolveDownloadItems } from '../../src/core/transfer/downloadFiles';
@@ -80,21 +81,7 @@ describe('download (integration, sandbox over HTTP)', function () {
   }
   const linkCalls = (seq: number): Sandbox['requests'] => since(seq, (r) => r.path.endsWith('/files/download'));
   const gets = (seq: number): Sandbox['requests'] => since(seq, (r) => r.target === 'download');
-  /** Every file below `dir`, relative, "/"-separated, sorted. */
-  function tree(dir: string): string[] {
-    const out: string[] = [];
-    const walk = (d: string, rel: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) {
-          out.push(`${r}/`);
-          walk(path.join(d, e.name), r);
-        } else out.push(r);
-      }
-    };
-    walk(dir, '');
-    return out.sort();
-  }
+  const tree = localTree;
   function assertSameAsSandbox(localPath: string, fileId: string): void {
     assert.ok(fs.readFileSync(localPath).equals(sb.store.readContent(fileId)), `${localPath} differs from the sandbox's content`);
   }

@@ -4,6 +4,7 @@
  * dist/, so `npm test` builds first), and temp dirs with real files.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,4 +96,20 @@ export async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Every entry below `dir`, relative, "/"-separated, folders with a trailing "/", sorted. */
+export function localTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        out.push(`${r}/`);
+        walk(path.join(d, e.name), r);
+      } else out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
 }

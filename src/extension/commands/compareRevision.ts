@@ -41,10 +41,7 @@ export async function compareWithLocal(s: Services, target: RemoteFileTarget, re
       try {
         await downloadRevision({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger }, target.space, target.fileId, rev, copy, {
           signal,
-          onProgress: (ev) => {
-            tracker.onProgress(ev);
-            throttled.update();
-          },
+          onProgress: throttled.onProgress,
         });
       } finally {
         throttled.flush();

@@ -29,10 +29,7 @@ export async function createRevision(s: Services, uri?: unknown): Promise<void> 
           partSize: settings.upload.partSize,
           concurrency: settings.upload.concurrency,
           signal,
-          onProgress: (ev) => {
-            tracker.onProgress(ev);
-            throttled.update();
-          },
+          onProgress: throttled.onProgress,
         },
       );
     } finally {

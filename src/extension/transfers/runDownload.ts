@@ -58,10 +58,7 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
             conflict: policy,
             onConflict: policy === 'ask' ? conflictAsker(s.prompts) : undefined,
             signal,
-            onProgress: (ev) => {
-              tracker.onProgress(ev);
-              throttled.update();
-            },
+            onProgress: throttled.onProgress,
           });
           outcome.results.push(...summary.files);
           outcome.downloaded += summary.downloaded;

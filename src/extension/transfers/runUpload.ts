@@ -71,10 +71,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
         partSize: settings.upload.partSize,
         concurrency: settings.upload.concurrency,
         signal,
-        onProgress: (ev: Parameters<TransferTracker['onProgress']>[0]) => {
-          tracker.onProgress(ev);
-          throttled.update();
-        },
+        onProgress: throttled.onProgress,
       };
       try {
         // Loose files, a few at a time.

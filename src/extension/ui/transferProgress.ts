@@ -183,6 +183,12 @@ export class ThrottledProgress {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Counts a core progress event, then reports (throttled): pass it as a transfer's `onProgress`. */
+  readonly onProgress = (ev: Parameters<TransferTracker['onProgress']>[0]): void => {
+    this.tracker.onProgress(ev);
+    this.update();
+  };
+
   update(): void {
     const t = this.now();
     if (t - this.last >= this.intervalMs) {

@@ -16,7 +16,9 @@ import { isPartialName } from '../../../src/core/transfer/localNames';
 import type { UploadDeps } from '../../../src/core/transfer/uploadFile';
 import type { Sandbox } from '../../sandbox/server';
 import { TestClient } from '../../sandbox/testing/client';
-import { CLI_PATH, World } from '../helpers';
+import { CLI_PATH, localTree, World } from '../helpers';
+
+export { localTree };
 
 export const NOBODY = { uid: 65534, gid: 65534 };
 
@@ -157,22 +159,6 @@ export function assertStoredAs(w: World, local: string, ...names: string[]): str
 /** Nothing of that name on the drive, and no upload task for it left half-finished and visible. */
 export function assertNotOnDrive(w: World, ...names: string[]): void {
   assert.equal(remoteAt(w, ...names), undefined, `${names.join('/')} must not be on the drive`);
-}
-
-/** Every entry below `dir`, relative, "/"-separated, folders with a trailing "/", sorted. */
-export function localTree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, rel: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        out.push(`${r}/`);
-        walk(path.join(d, e.name), r);
-      } else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
 }
 
 export function partialsIn(dir: string): string[] {
