@@ -53,7 +53,7 @@ async function rssProbe(served: Served, file: string): Promise<void> {
   const drive = connect(served);
   const hasher = new HashPool({ workerPath: WORKER });
   const t0 = Date.now();
-  await uploadFile({ client: drive.client, dispatcher: drive.dispatcher, hasher }, file, target(drive, served, 'rss.bin'));
+  await uploadFile({ client: drive.client, dispatcher: drive.dispatcher, hasher }, file, target(served, 'rss.bin'));
   const seconds = (Date.now() - t0) / 1000;
   await hasher.close();
   await drive.close();
@@ -66,8 +66,7 @@ function connect(s: Served): KooDrive {
   return createKooDrive({ endpoint: s.url, credentials: staticCredentials({ token: s.token, userId: s.userId }) });
 }
 
-function target(drive: KooDrive, s: Served, name: string) {
-  void drive;
+function target(s: Served, name: string) {
   return { kind: 'file' as const, space: { containerId: s.containerId }, parentFolderId: 'root', fileName: name, conflict: 'rename' as const };
 }
 
@@ -145,9 +144,9 @@ async function main(): Promise<void> {
         multiParts: [{ partNumber: 1, partSize: size, partOffset: 0 }],
       });
       t.curl.push(await curlPut(created.multiParts![0].uploadUrl!, file));
-      t.upload.push(await timed(() => uploadFile(deps, file, target(drive, served, `ours-${r}.bin`))));
-      t.upload8.push(await timed(() => uploadFile(deps, file, target(drive, served, `p8-${r}.bin`), { partSize: 8 * MiB })));
-      t.upload32.push(await timed(() => uploadFile(deps, file, target(drive, served, `p32-${r}.bin`), { partSize: 32 * MiB })));
+      t.upload.push(await timed(() => uploadFile(deps, file, target(served, `ours-${r}.bin`))));
+      t.upload8.push(await timed(() => uploadFile(deps, file, target(served, `p8-${r}.bin`), { partSize: 8 * MiB })));
+      t.upload32.push(await timed(() => uploadFile(deps, file, target(served, `p32-${r}.bin`), { partSize: 32 * MiB })));
     }
     if (argv.includes('--skip-throughput')) t.hash = t.curl = t.upload = t.upload8 = t.upload32 = [NaN];
     const row = (name: string, xs: number[]) => ({ name, bestS: best(xs), medianS: median(xs), bestMBps: mbps(size, best(xs)) });

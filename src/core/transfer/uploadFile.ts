@@ -287,14 +287,14 @@ class FileUpload {
   }
 
   private hash(midstates: Midstates, signal: AbortSignal): Promise<HashFileResult> {
-    const offsets = this.plan.parts.map((p) => p.partOffset);
-    const byOffset = new Map(this.plan.parts.map((p) => [p.partOffset, p.partNumber]));
+    const parts = this.plan.parts;
     return this.deps.hasher.hashFile(this.localPath, {
-      partOffsets: offsets,
+      partOffsets: parts.map((p) => p.partOffset),
       length: this.size,
       signal,
-      onPartState: (_i, offset, ctx) => {
-        const n = byOffset.get(offset);
+      // partIndex indexes partOffsets, i.e. the plan's parts.
+      onPartState: (i, _offset, ctx) => {
+        const n = parts[i]?.partNumber;
         if (n !== undefined && n > 1) midstates.set(n, ctx);
       },
       onProgress: (bytes) => this.report('hashing', bytes),
