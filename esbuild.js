@@ -12,7 +12,7 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/workers/hashWorker.ts', out: 'hashWorker' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'test/sandbox/main.ts', out: 'sandbox', banner: '#!/usr/bin/env node' },
+  { in: 'src/sandbox/main.ts', out: 'sandbox', banner: '#!/usr/bin/env node' },
   // The extension-host integration suite with mocha bundled in (never shipped:
   // not in the .vscodeignore allowlist). Mocha's unused parallel mode warns.
   { in: 'test/extensionHost/index.ts', out: 'extensionHostTests', logOverride: { 'require-resolve-not-external': 'silent' } },

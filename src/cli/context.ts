@@ -49,7 +49,7 @@ export function createCliContext(flags: GlobalFlags, signal: AbortSignal): CliCo
     error: (m) => process.stderr.write(`error: ${redactText(m, secrets())}\n`),
   };
   const need = (value: string | undefined, env: string, flag: string): string => {
-    if (!value) throw new KooDriveError('InvalidInput', `Missing ${flag} (or the ${env} environment variable)`);
+    if (!value) throw new KooDriveError('InvalidInput', `Missing ${flag} (or the ${env} environment variable)`, { subject: 'usage' });
     return value;
   };
   const ctx: CliContext = {

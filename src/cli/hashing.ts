@@ -1,8 +1,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HashPool } from '../core/hash/hashPool';
-import { ResumeStore } from '../core/transfer/resumeStore';
-import type { UploadDeps } from '../core/transfer/uploadFile';
+import { ResumeStore } from '../core/transfer/upload/resumeStore';
+import type { UploadDeps } from '../core/transfer/upload/uploadFile';
 import type { CliContext } from './context';
 
 /** One hash pool per CLI run, closed when the command ends. */

@@ -7,6 +7,7 @@
  */
 import { KooDriveError, isCancellation } from '../core/errors';
 import { redactText } from '../core/redact';
+import { HelpRequested } from './args';
 import { CliContext, createCliContext, GlobalFlags } from './context';
 import * as download from './commands/download';
 import * as hash from './commands/hash';
@@ -64,11 +65,18 @@ export async function main(argv: string[]): Promise<number> {
       return name ? 0 : 2;
     }
     const command = COMMANDS[name];
-    if (!command) throw new KooDriveError('InvalidInput', `Unknown command "${name}". ${helpText()}`, { subject: 'usage' });
+    if (!command) {
+      process.stderr.write(`koodrive: unknown command "${name}"\n${helpText()}\n`);
+      return 2;
+    }
     ctx = createCliContext(flags, controller.signal);
     await command.run(ctx, args);
     return 0;
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`Usage: ${e.usage}\n${GLOBAL_HELP}\n`);
+      return 0;
+    }
     return reportError(e, argv);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
-import { ResumeStore } from '../core/transfer/resumeStore';
+import { ResumeStore } from '../core/transfer/upload/resumeStore';
 import { Session } from './auth/session';
 import { CONTEXT_KEYS, VIEW_ID } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';

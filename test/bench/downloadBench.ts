@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { staticCredentials } from '../../src/core/api/credentials';
 import { createKooDrive } from '../../src/core/koodrive';
-import { downloadFiles } from '../../src/core/transfer/downloadFiles';
+import { downloadFiles } from '../../src/core/transfer/download/downloadFiles';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -43,7 +43,7 @@ interface Served {
 
 async function serve(dataDir: string, size: number): Promise<void> {
   // Loaded only here: the parent never runs sandbox code in its own process.
-  const { startSandbox } = await import('../sandbox/server');
+  const { startSandbox } = await import('../../src/sandbox/server');
   const { TestClient } = await import('../sandbox/testing/client');
   const sb = await startSandbox({ dataDir, seed: false });
   const started = Date.now();

@@ -25,9 +25,9 @@ import * as path from 'node:path';
 import { staticCredentials } from '../../src/core/api/credentials';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
-import { planParts } from '../../src/core/transfer/partPlan';
-import { uploadFile } from '../../src/core/transfer/uploadFile';
-import { uploadFolder } from '../../src/core/transfer/uploadFolder';
+import { planParts } from '../../src/core/transfer/upload/partPlan';
+import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
+import { uploadFolder } from '../../src/core/transfer/upload/uploadFolder';
 
 const MiB = 1024 * 1024;
 const WORKER = path.resolve(__dirname, '../../../dist/hashWorker.js');
@@ -42,7 +42,7 @@ interface Served {
 // ---- child processes -----------------------------------------------------------
 
 async function serve(dataDir: string): Promise<void> {
-  const { startSandbox } = await import('../sandbox/server');
+  const { startSandbox } = await import('../../src/sandbox/server');
   const sb = await startSandbox({ dataDir, seed: false, sink: true });
   process.send!({ url: sb.url, token: sb.token, userId: sb.userId, containerId: sb.personalContainerId } satisfies Served);
   process.on('disconnect', () => void sb.close().then(() => process.exit(0)));

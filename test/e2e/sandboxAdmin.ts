@@ -1,12 +1,12 @@
 /**
- * A client for the sandbox's admin API (/__sandbox/..., see test/sandbox/admin.ts):
+ * A client for the sandbox's admin API (/__sandbox/..., see src/sandbox/admin.ts):
  * where the e2e and extension-host suites read the remote state they assert on
  * and inject faults. Plain `fetch`, so it runs in the harness (Node 20) and
  * inside the extension host alike.
  */
 import { createHash } from 'crypto';
 
-/** The sandbox's seeded demo user (test/sandbox/seed.ts DEFAULT_USERS). */
+/** The sandbox's seeded demo user (src/sandbox/seed.ts DEFAULT_USERS). */
 export const SANDBOX_TOKEN = 'sandbox-token';
 export const SANDBOX_USER_ID = 'sandbox-user';
 export const SANDBOX_SESSION_ID = 'sandbox-session';
@@ -76,7 +76,7 @@ export class SandboxAdmin {
     return this.json('GET', '/state');
   }
 
-  /** Adds faults (test/sandbox/faults.ts FaultSpec); returns their ids. */
+  /** Adds faults (src/sandbox/faults.ts FaultSpec); returns their ids. */
   async addFaults(...specs: unknown[]): Promise<string[]> {
     return (await this.json<{ ids: string[] }>('POST', '/faults', specs)).ids;
   }

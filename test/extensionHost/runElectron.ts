@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
-import { startSandbox } from '../sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
 import { SANDBOX_URL_ENV, SCRATCH_ENV, TEST_MODE_ENV } from './results';
 
 async function main(): Promise<void> {

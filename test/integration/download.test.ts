@@ -16,9 +16,9 @@ import { KooDriveError } from '../../src/core/errors';
 import { localTree } from './helpers';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
 import type { ProgressEvent } from '../../src/core/progress';
-import { ConflictQuestion, DownloadDeps, downloadFiles, DownloadOptions, DownloadSummary, resolveDownloadItems } from '../../src/core/transfer/downloadFiles';
+import { ConflictQuestion, DownloadDeps, downloadFiles, DownloadOptions, DownloadSummary, resolveDownloadItems } from '../../src/core/transfer/download/downloadFiles';
 import { isPartialName, partialName } from '../../src/core/transfer/localNames';
-import { Sandbox, startSandbox } from '../sandbox/server';
+import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
 
 const MiB = 1024 * 1024;

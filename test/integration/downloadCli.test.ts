@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Sandbox, startSandbox } from '../sandbox/server';
+import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');

@@ -14,9 +14,9 @@ import { staticCredentials } from '../../src/core/api/credentials';
 import type { Space } from '../../src/core/api/models';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
-import { ResumeStore } from '../../src/core/transfer/resumeStore';
-import type { UploadDeps } from '../../src/core/transfer/uploadFile';
-import { Sandbox, SandboxOptions, startSandbox } from '../sandbox/server';
+import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
+import type { UploadDeps } from '../../src/core/transfer/upload/uploadFile';
+import { Sandbox, SandboxOptions, startSandbox } from '../../src/sandbox/server';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../../dist/hashWorker.js');
 export const CLI_PATH = path.resolve(__dirname, '../../../dist/cli.js');

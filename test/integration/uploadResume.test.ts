@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { uploadFile } from '../../src/core/transfer/uploadFile';
+import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
 import { CLI_PATH, MiB, partPuts, requestsTo, sha256, startWorld, World, writeRandomFile } from './helpers';
 
 function runCli(w: World, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'undici';
-import { formatCompactDate } from './clock';
-import type { Sandbox } from './server';
-import { startSandbox } from './server';
+import { formatCompactDate } from '../../src/sandbox/clock';
+import type { Sandbox } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
 import { API, TestClient } from './testing/client';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

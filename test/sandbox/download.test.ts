@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { demoBytes } from './seed';
-import type { Sandbox } from './server';
-import { startSandbox } from './server';
+import { demoBytes } from '../../src/sandbox/seed';
+import type { Sandbox } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
 import { TestClient } from './testing/client';
 
 describe('sandbox download', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { request } from 'undici';
-import { demoBytes } from './seed';
-import type { Sandbox } from './server';
-import { startSandbox } from './server';
+import { demoBytes } from '../../src/sandbox/seed';
+import type { Sandbox } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
 import { API, TestClient } from './testing/client';
 
 /** GET with node:http, collecting what arrives before the connection ends or breaks. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Sandbox, SandboxTeam } from './server';
-import { startSandbox } from './server';
+import type { Sandbox, SandboxTeam } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
 import { TestClient } from './testing/client';
 
 const BAD_NAMES = ['', '   ', '.', '..', 'a<b', 'a>b', 'a|b', 'a:b', 'a"b', 'a*b', 'a?b', 'a/b', 'a\\b', 'tab\there', 'x'.repeat(251)];

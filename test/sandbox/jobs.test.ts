@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Sandbox, SandboxTeam } from './server';
-import { startSandbox } from './server';
+import type { Sandbox, SandboxTeam } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
 import { TestClient } from './testing/client';
 
 describe('sandbox jobs', () => {

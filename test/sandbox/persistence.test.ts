@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Agent } from 'undici';
-import { startSandbox } from './server';
+import { startSandbox } from '../../src/sandbox/server';
 import { TestClient } from './testing/client';
 
 const MiB = 1024 * 1024;

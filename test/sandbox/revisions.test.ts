@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Sandbox } from './server';
-import { startSandbox } from './server';
-import { SHA256_IV } from './sha256';
+import type { Sandbox } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
+import { SHA256_IV } from '../../src/sandbox/sha256';
 import { TestClient } from './testing/client';
 
 const MiB = 1024 * 1024;

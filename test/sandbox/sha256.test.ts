@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { decodeHashCtx, encodeHashCtx, rfc3986 } from './presign';
-import { proofCode, proofRange } from './proofCode';
-import { finishState, hashCtxAt, Sha256, SHA256_IV, sha256Hex } from './sha256';
+import { decodeHashCtx, encodeHashCtx, rfc3986 } from '../../src/sandbox/presign';
+import { proofCode, proofRange } from '../../src/sandbox/proofCode';
+import { finishState, hashCtxAt, Sha256, SHA256_IV, sha256Hex } from '../../src/sandbox/sha256';
 
 const ref = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 

@@ -3,10 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { demoBytes } from './seed';
-import type { Sandbox } from './server';
-import { startSandbox } from './server';
-import { SHA256_IV, sha256Hex } from './sha256';
+import { demoBytes } from '../../src/sandbox/seed';
+import type { Sandbox } from '../../src/sandbox/server';
+import { startSandbox } from '../../src/sandbox/server';
+import { SHA256_IV, sha256Hex } from '../../src/sandbox/sha256';
 import { TestClient } from './testing/client';
 
 const MiB = 1024 * 1024;

@@ -15,7 +15,7 @@ import { normalizeEndpoint } from '../../src/core/endpoint';
 import { KooDriveError } from '../../src/core/errors';
 import { checkRemoteName, remoteNameProblem } from '../../src/core/remoteNames';
 import { resolveInside, toLocalName } from '../../src/core/transfer/localNames';
-import { checkFileSize, checkPartSize, MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE, planParts } from '../../src/core/transfer/partPlan';
+import { checkFileSize, checkPartSize, MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE, planParts } from '../../src/core/transfer/upload/partPlan';
 
 const MiB = 1024 * 1024;
 

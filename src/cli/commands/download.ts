@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import type { ProgressEvent } from '../../core/progress';
 import { KooDriveError } from '../../core/errors';
 import { redactText } from '../../core/redact';
 import { resolveSpace } from '../../core/spaces';
-import { ConflictPolicy, DownloadFileResult, downloadFiles, resolveDownloadItems } from '../../core/transfer/downloadFiles';
+import { ConflictPolicy, DownloadFileResult, downloadFiles, resolveDownloadItems } from '../../core/transfer/download/downloadFiles';
 import { CliContext, formatBytes } from '../context';
 import { parseChoice, parsePositiveInt } from '../parse';
 import { usageError } from '../usage';
@@ -30,8 +30,8 @@ interface Entry {
 }
 
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv, allowPositionals: true,
+  const { positionals, values } = parseCommandArgs(argv, {
+    usage,
     options: { container: { type: 'string' }, to: { type: 'string' }, conflict: { type: 'string' }, concurrency: { type: 'string' } },
   });
   if (positionals.length === 0 || !values.container || !values.to) throw usageError(usage);

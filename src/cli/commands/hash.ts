@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { localIoError } from '../../core/errors';
-import { planParts } from '../../core/transfer/partPlan';
+import { planParts } from '../../core/transfer/upload/partPlan';
 import { CliContext, formatBytes } from '../context';
 import { hashPoolFor } from '../hashing';
 import { ProgressBar } from '../progressBar';
@@ -12,7 +12,7 @@ export const usage = 'koodrive hash <file> [--part-size BYTES] [--json]';
 
 /** Prints exactly the plan the uploader would send: sizes, offsets and each part's starting midstate. */
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { 'part-size': { type: 'string' } } });
+  const { positionals, values } = parseCommandArgs(argv, { usage, options: { 'part-size': { type: 'string' } }, minPositionals: 1, maxPositionals: 1 });
   if (positionals.length !== 1) throw usageError(usage);
   const file = positionals[0];
   const st = await stat(file).catch((e) => {

@@ -1,13 +1,13 @@
-import { parseArgs } from 'node:util';
 import { resolveSpace } from '../../core/spaces';
 import type { DriveItem } from '../../core/api/models';
+import { parseCommandArgs } from '../args';
 import { CliContext, formatBytes, table } from '../context';
 import { usageError } from '../usage';
 
 export const usage = 'koodrive ls <containerId> [folderId] [--json]';
 
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { positionals } = parseCommandArgs(argv, { usage, options: {}, minPositionals: 1, maxPositionals: 2 });
   const [containerId, folderArg] = positionals;
   if (!containerId || positionals.length > 2) throw usageError(usage);
   const { client } = ctx.drive();

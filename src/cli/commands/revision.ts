@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { resolveSpace } from '../../core/spaces';
-import { uploadFile } from '../../core/transfer/uploadFile';
+import { uploadFile } from '../../core/transfer/upload/uploadFile';
 import { CliContext, formatBytes, table } from '../context';
 import { uploadDepsFor } from '../hashing';
 import { parseByteSize } from '../parse';
@@ -15,8 +15,8 @@ export const usage = [
 
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const { positionals, values } = parseArgs({
-    args: rest, allowPositionals: true,
+  const { positionals, values } = parseCommandArgs(rest, {
+    usage,
     options: {
       container: { type: 'string' }, 'file-id': { type: 'string' }, revision: { type: 'string' },
       'keep-forever': { type: 'boolean' }, 'part-size': { type: 'string' }, 'no-resume': { type: 'boolean' },

@@ -1,9 +1,11 @@
 import { listSpaces } from '../../core/spaces';
+import { parseCommandArgs } from '../args';
 import { CliContext, formatBytes, table } from '../context';
 
 export const usage = 'koodrive spaces [--json]';
 
-export async function run(ctx: CliContext): Promise<void> {
+export async function run(ctx: CliContext, argv: string[]): Promise<void> {
+  parseCommandArgs(argv, { usage, options: {}, maxPositionals: 0 });
   const spaces = await listSpaces(ctx.drive().client, ctx.userId(), { signal: ctx.signal });
   if (ctx.flags.json) {
     ctx.out(JSON.stringify(spaces));

@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { resolveSpace } from '../../core/spaces';
 import { isCancellation, KooDriveError, localIoError } from '../../core/errors';
 import { redactText } from '../../core/redact';
 import { checkRemoteName } from '../../core/remoteNames';
-import { checkPartSize, planParts } from '../../core/transfer/partPlan';
-import { ConflictPolicy, uploadFile, UploadResult } from '../../core/transfer/uploadFile';
-import { uploadFolder } from '../../core/transfer/uploadFolder';
+import { checkPartSize, planParts } from '../../core/transfer/upload/partPlan';
+import { ConflictPolicy, uploadFile, UploadResult } from '../../core/transfer/upload/uploadFile';
+import { uploadFolder } from '../../core/transfer/upload/uploadFolder';
 import { CliContext, formatBytes } from '../context';
 import { uploadDepsFor } from '../hashing';
 import { parseByteSize, parseChoice, parsePositiveInt } from '../parse';
@@ -25,8 +25,8 @@ type Entry =
   | { status: 'not-uploaded'; localPath: string; reason: string; message: string };
 
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv, allowPositionals: true,
+  const { positionals, values } = parseCommandArgs(argv, {
+    usage,
     options: {
       container: { type: 'string' }, parent: { type: 'string' }, conflict: { type: 'string' }, 'part-size': { type: 'string' },
       concurrency: { type: 'string' }, exclude: { type: 'string', multiple: true }, 'no-gitignore': { type: 'boolean' }, 'no-resume': { type: 'boolean' },

@@ -7,7 +7,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Revision } from '../../core/api/models';
 import { KooDriveError } from '../../core/errors';
-import { downloadRevision } from '../../core/transfer/downloadRevision';
+import { downloadRevision } from '../../core/transfer/download/downloadRevision';
 import { toLocalName } from '../../core/transfer/localNames';
 import { l10n } from '../l10n';
 import type { Services } from '../services';

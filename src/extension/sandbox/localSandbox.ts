@@ -1,12 +1,12 @@
 /**
- * "Try the local sandbox": the sandbox server (test/sandbox, Node built-ins
+ * "Try the local sandbox": the sandbox server (src/sandbox, Node built-ins
  * only; esbuild bundles it into dist/extension.js) run inside the extension
  * host on 127.0.0.1 with an ephemeral port, its data kept under the
  * extension's global storage so the demo files survive a reload. Its token
  * never expires, and its admin/fault API is off.
  */
 import type { Logger } from '../../core/logger';
-import { Sandbox, startSandbox } from '../../../test/sandbox/server';
+import { Sandbox, startSandbox } from '../../sandbox/server';
 import type { SandboxInfo, SandboxLauncher } from '../auth/session';
 
 export class LocalSandbox implements SandboxLauncher {

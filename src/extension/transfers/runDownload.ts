@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { DriveItem, Space } from '../../core/api/models';
-import { downloadFiles, DownloadFileResult } from '../../core/transfer/downloadFiles';
+import { downloadFiles, DownloadFileResult } from '../../core/transfer/download/downloadFiles';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { FileLink } from '../stores/linkStore';

@@ -9,8 +9,8 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isCancellation, KooDriveError } from '../../core/errors';
-import { ConflictPolicy, uploadFile, UploadDeps, UploadResult } from '../../core/transfer/uploadFile';
-import { scanFolderForUpload, scanTotals, uploadFolder } from '../../core/transfer/uploadFolder';
+import { ConflictPolicy, uploadFile, UploadDeps, UploadResult } from '../../core/transfer/upload/uploadFile';
+import { scanFolderForUpload, scanTotals, uploadFolder } from '../../core/transfer/upload/uploadFolder';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { FileLink } from '../stores/linkStore';

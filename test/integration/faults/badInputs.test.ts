@@ -16,11 +16,11 @@ import { staticCredentials } from '../../../src/core/api/credentials';
 import type { DriveItem } from '../../../src/core/api/models';
 import { KooDriveError } from '../../../src/core/errors';
 import { createKooDrive } from '../../../src/core/koodrive';
-import { downloadFiles } from '../../../src/core/transfer/downloadFiles';
-import { MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../../../src/core/transfer/partPlan';
-import { uploadFile, UploadTarget } from '../../../src/core/transfer/uploadFile';
-import { uploadFolder } from '../../../src/core/transfer/uploadFolder';
-import type { Store } from '../../sandbox/store';
+import { downloadFiles } from '../../../src/core/transfer/download/downloadFiles';
+import { MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../../../src/core/transfer/upload/partPlan';
+import { uploadFile, UploadTarget } from '../../../src/core/transfer/upload/uploadFile';
+import { uploadFolder } from '../../../src/core/transfer/upload/uploadFolder';
+import type { Store } from '../../../src/sandbox/store';
 import { startWorld, World } from '../helpers';
 import {
   assertNotOnDrive, assertStoredAs, canSwitchUser, cli, localTree, mark, mutatingSince, NOBODY, putRemote, remoteAt, remoteNames,

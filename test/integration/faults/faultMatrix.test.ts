@@ -19,11 +19,11 @@ import { ApiTransport } from '../../../src/core/api/httpTransport';
 import { KooDriveClient } from '../../../src/core/api/koodriveClient';
 import { staticCredentials } from '../../../src/core/api/credentials';
 import { KooDriveError } from '../../../src/core/errors';
-import { DownloadDeps, downloadFiles, DownloadSummary } from '../../../src/core/transfer/downloadFiles';
+import { DownloadDeps, downloadFiles, DownloadSummary } from '../../../src/core/transfer/download/downloadFiles';
 import { partialName } from '../../../src/core/transfer/localNames';
-import { MIN_PART_SIZE } from '../../../src/core/transfer/partPlan';
-import { uploadFile, UploadTarget } from '../../../src/core/transfer/uploadFile';
-import { uploadFolder } from '../../../src/core/transfer/uploadFolder';
+import { MIN_PART_SIZE } from '../../../src/core/transfer/upload/partPlan';
+import { uploadFile, UploadTarget } from '../../../src/core/transfer/upload/uploadFile';
+import { uploadFolder } from '../../../src/core/transfer/upload/uploadFolder';
 import { MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from '../helpers';
 import {
   assertNotOnDrive, assertStoredAs, canSwitchUser, cli, depsFor, driveWithToken, errorLines, itemsOf, localTree, mark,

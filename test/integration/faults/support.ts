@@ -13,8 +13,8 @@ import { staticCredentials } from '../../../src/core/api/credentials';
 import type { DriveItem } from '../../../src/core/api/models';
 import { createKooDrive, KooDrive } from '../../../src/core/koodrive';
 import { isPartialName } from '../../../src/core/transfer/localNames';
-import type { UploadDeps } from '../../../src/core/transfer/uploadFile';
-import type { Sandbox } from '../../sandbox/server';
+import type { UploadDeps } from '../../../src/core/transfer/upload/uploadFile';
+import type { Sandbox } from '../../../src/sandbox/server';
 import { TestClient } from '../../sandbox/testing/client';
 import { CLI_PATH, localTree, World } from '../helpers';
 

@@ -4,9 +4,9 @@
  */
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { formatCompactDate } from '../clock';
-import { proofCode } from '../proofCode';
-import { hashCtxAt, sha256Hex } from '../sha256';
+import { formatCompactDate } from '../../../src/sandbox/clock';
+import { proofCode } from '../../../src/sandbox/proofCode';
+import { hashCtxAt, sha256Hex } from '../../../src/sandbox/sha256';
 
 export const API = '/koodrive/ose/v1';
 

@@ -12,7 +12,7 @@ import { HashPool } from '../../../src/core/hash/hashPool';
 import { createKooDrive, KooDriveOptions } from '../../../src/core/koodrive';
 import type { Logger } from '../../../src/core/logger';
 import { listSpaces } from '../../../src/core/spaces';
-import { ResumeStore } from '../../../src/core/transfer/resumeStore';
+import { ResumeStore } from '../../../src/core/transfer/upload/resumeStore';
 import { SecretStore, Session } from '../../../src/extension/auth/session';
 import type { CommandId } from '../../../src/extension/commands/commandIds';
 import type { HostPort, Services, TreePort } from '../../../src/extension/services';
@@ -23,7 +23,7 @@ import { RecentPlaces } from '../../../src/extension/stores/recentPlaces';
 import type { ProgressOptions, ProgressReport, ProgressRunner } from '../../../src/extension/ui/progress';
 import { ConfirmOptions, dismissed, InputOptions, Notifier, OpenOptions, PickItem, PickOptions, Prompts } from '../../../src/extension/ui/prompts';
 import type { ContainerNode, LoadMoreNode } from '../../../src/extension/views/treeNodes';
-import { Sandbox, startSandbox } from '../../sandbox/server';
+import { Sandbox, startSandbox } from '../../../src/sandbox/server';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../../../dist/hashWorker.js');
 

@@ -7,7 +7,7 @@ import { KooDriveError } from '../../../src/core/errors';
 import { MODE_KEY, SECRET_KEY, Session } from '../../../src/extension/auth/session';
 import { signIn } from '../../../src/extension/commands/signIn';
 import { memoryStore } from '../../../src/extension/stores/keyValueStore';
-import { Sandbox, startSandbox } from '../../sandbox/server';
+import { Sandbox, startSandbox } from '../../../src/sandbox/server';
 import { fastDrive, makeWorld, memorySecrets, MemoryLogger, World } from './fakes';
 
 describe('session', function () {

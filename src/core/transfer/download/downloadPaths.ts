@@ -7,8 +7,8 @@
 import { constants as fsConstants, Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { KooDriveError, localIoError } from '../errors';
-import { isInside, localPathKey, resolveInside } from './localNames';
+import { KooDriveError, localIoError } from '../../errors';
+import { isInside, localPathKey, resolveInside } from '../localNames';
 
 /** O_NOFOLLOW where the platform has it (not on Windows, where we rely on lstat). */
 export const O_NOFOLLOW = fsConstants.O_NOFOLLOW ?? 0;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { DriveItem, Page } from '../../../src/core/api/models';
-import { KooDriveError } from '../../../src/core/errors';
-import { DownloadListClient, LISTING_CONCURRENCY, listAllChildren, planDownload } from '../../../src/core/transfer/downloadPlan';
+import type { DriveItem, Page } from '../../../../src/core/api/models';
+import { KooDriveError } from '../../../../src/core/errors';
+import { DownloadListClient, LISTING_CONCURRENCY, listAllChildren, planDownload } from '../../../../src/core/transfer/download/downloadPlan';
 
 const dir = (id: string, name = id): DriveItem => ({ id, name, isFolder: true, fileType: '10', size: 0 });
 const file = (id: string, name = id): DriveItem => ({ id, name, isFolder: false, fileType: '26', size: 1 });

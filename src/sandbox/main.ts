@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-// Only when run as a program: `mocha out/test/sandbox` also loads this file.
+// Only when run as a program (tests and the extension import the server).
 if (require.main === module) {
   main().catch((e) => {
     console.error(e instanceof Error ? e.message : e);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { KooDriveError } from '../../../src/core/errors';
-import { DEFAULT_PART_SIZE, MAX_FILE_SIZE, MAX_PARTS, MiB, MIN_PART_SIZE, planParts } from '../../../src/core/transfer/partPlan';
+import { KooDriveError } from '../../../../src/core/errors';
+import { DEFAULT_PART_SIZE, MAX_FILE_SIZE, MAX_PARTS, MiB, MIN_PART_SIZE, planParts } from '../../../../src/core/transfer/upload/partPlan';
 
 const invalid = (e: unknown): boolean => KooDriveError.is(e, 'InvalidInput');
 

@@ -6,11 +6,11 @@
  * batches only when it gets there. A link that failed (per-file code, or the
  * storage said 403 "expired") is fetched again on its own.
  */
-import { MAX_DOWNLOAD_IDS } from '../api/koodriveClient';
-import type { DownloadLinks, KooDriveClient } from '../api/koodriveClient';
-import { errorFromEnvelope } from '../api/errorMapping';
-import type { SpaceRef } from '../api/models';
-import { KooDriveError } from '../errors';
+import { MAX_DOWNLOAD_IDS } from '../../api/koodriveClient';
+import type { DownloadLinks, KooDriveClient } from '../../api/koodriveClient';
+import { errorFromEnvelope } from '../../api/errorMapping';
+import type { SpaceRef } from '../../api/models';
+import { KooDriveError } from '../../errors';
 
 export type DownloadLinkClient = Pick<KooDriveClient, 'getDownloadLinks'>;
 

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { localIoError } from '../errors';
+import { localIoError } from '../../errors';
 
 export function proofRange(authorization: string, size: number): { start: number; end: number } | undefined {
   if (size <= 0) return undefined;

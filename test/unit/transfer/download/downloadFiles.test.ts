@@ -11,13 +11,13 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Agent } from 'undici';
-import type { DownloadLinks } from '../../../src/core/api/koodriveClient';
-import type { DriveItem, Page } from '../../../src/core/api/models';
-import { KooDriveError } from '../../../src/core/errors';
-import { ConflictDecider, ConflictQuestion, downloadFiles, DownloadDeps } from '../../../src/core/transfer/downloadFiles';
-import { placeExclusive, SafeDirs } from '../../../src/core/transfer/downloadPaths';
-import { parseContentRange } from '../../../src/core/transfer/downloadToPartial';
-import { partialName } from '../../../src/core/transfer/localNames';
+import type { DownloadLinks } from '../../../../src/core/api/koodriveClient';
+import type { DriveItem, Page } from '../../../../src/core/api/models';
+import { KooDriveError } from '../../../../src/core/errors';
+import { ConflictDecider, ConflictQuestion, downloadFiles, DownloadDeps } from '../../../../src/core/transfer/download/downloadFiles';
+import { placeExclusive, SafeDirs } from '../../../../src/core/transfer/download/downloadPaths';
+import { parseContentRange } from '../../../../src/core/transfer/download/downloadToPartial';
+import { partialName } from '../../../../src/core/transfer/localNames';
 
 interface FakeFile {
   item: DriveItem;

@@ -20,18 +20,18 @@ import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
-import type { Call, KooDriveClient } from '../api/koodriveClient';
-import type { DriveItem, SpaceRef } from '../api/models';
-import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../api/retryPolicy';
-import { cancelledError, linkedAbortController, throwIfAborted } from '../cancellation';
-import { isCancellation, KooDriveError } from '../errors';
-import { Logger, silentLogger } from '../logger';
-import type { ProgressListener } from '../progress';
+import type { Call, KooDriveClient } from '../../api/koodriveClient';
+import type { DriveItem, SpaceRef } from '../../api/models';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../api/retryPolicy';
+import { cancelledError, linkedAbortController, throwIfAborted } from '../../cancellation';
+import { isCancellation, KooDriveError } from '../../errors';
+import { Logger, silentLogger } from '../../logger';
+import type { ProgressListener } from '../../progress';
 import { DownloadLinkBatcher, DownloadLinkClient } from './downloadLinks';
 import { localError, lstatOrUndefined, placeExclusive, placeReplacing, SafeDirs, unlinkQuietly } from './downloadPaths';
 import { DownloadListClient, planDownload, PlannedFile } from './downloadPlan';
 import { aboutFile, downloadToPartial } from './downloadToPartial';
-import { alternateName, localPathKey, partialName, resolveInside } from './localNames';
+import { alternateName, localPathKey, partialName, resolveInside } from '../localNames';
 
 /** What to do when the local file already exists. 'ask' calls `onConflict`. */
 export type ConflictPolicy = 'fail' | 'overwrite' | 'skip' | 'rename' | 'ask';

@@ -3,7 +3,7 @@
  * passes each part boundary. A part may be sent only once its midstate is
  * known: `wait` is what the uploader awaits.
  */
-import { cancelledError } from '../cancellation';
+import { cancelledError } from '../../cancellation';
 
 interface Waiter {
   resolve(ctx: number[]): void;

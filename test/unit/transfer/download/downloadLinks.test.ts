@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { DownloadLinks } from '../../../src/core/api/koodriveClient';
-import { KooDriveError } from '../../../src/core/errors';
-import { DownloadLinkBatcher, DownloadLinkClient, linkResult } from '../../../src/core/transfer/downloadLinks';
+import type { DownloadLinks } from '../../../../src/core/api/koodriveClient';
+import { KooDriveError } from '../../../../src/core/errors';
+import { DownloadLinkBatcher, DownloadLinkClient, linkResult } from '../../../../src/core/transfer/download/downloadLinks';
 
 const space = { containerId: 'C1' };
 

@@ -6,12 +6,12 @@
  */
 import { rename } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
-import type { KooDriveClient } from '../api/koodriveClient';
-import type { Revision, SpaceRef } from '../api/models';
-import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../api/retryPolicy';
-import { KooDriveError } from '../errors';
-import { Logger, silentLogger } from '../logger';
-import type { ProgressListener } from '../progress';
+import type { KooDriveClient } from '../../api/koodriveClient';
+import type { Revision, SpaceRef } from '../../api/models';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../api/retryPolicy';
+import { KooDriveError } from '../../errors';
+import { Logger, silentLogger } from '../../logger';
+import type { ProgressListener } from '../../progress';
 import { localError, unlinkQuietly } from './downloadPaths';
 import { downloadToPartial } from './downloadToPartial';
 

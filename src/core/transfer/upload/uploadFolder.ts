@@ -17,13 +17,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { KooDriveClient } from '../api/koodriveClient';
-import type { SpaceRef } from '../api/models';
-import { throwIfAborted } from '../cancellation';
-import { isCancellation, KooDriveError } from '../errors';
-import { checkRemoteName } from '../remoteNames';
+import type { KooDriveClient } from '../../api/koodriveClient';
+import type { SpaceRef } from '../../api/models';
+import { throwIfAborted } from '../../cancellation';
+import { isCancellation, KooDriveError } from '../../errors';
+import { checkRemoteName } from '../../remoteNames';
 import { IgnoreMatcher } from './ignoreRules';
-import { isInside, isPartialName } from './localNames';
+import { isInside, isPartialName } from '../localNames';
 import { LocalEntry, LocalTree, SkippedEntry, walkLocalTree } from './localTree';
 import { planParts } from './partPlan';
 import { ConflictPolicy, uploadFile, UploadDeps, UploadOptions, UploadResult } from './uploadFile';

@@ -7,7 +7,7 @@
 import { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { throwIfAborted } from '../cancellation';
+import { throwIfAborted } from '../../cancellation';
 import type { IgnoreMatcher } from './ignoreRules';
 
 export interface LocalEntry {

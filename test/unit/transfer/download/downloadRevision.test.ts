@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Agent } from 'undici';
-import type { Revision, SpaceRef } from '../../../src/core/api/models';
-import { KooDriveError } from '../../../src/core/errors';
-import { downloadRevision } from '../../../src/core/transfer/downloadRevision';
+import type { Revision, SpaceRef } from '../../../../src/core/api/models';
+import { KooDriveError } from '../../../../src/core/errors';
+import { downloadRevision } from '../../../../src/core/transfer/download/downloadRevision';
 
 const space: SpaceRef = { containerId: 'C1' };
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

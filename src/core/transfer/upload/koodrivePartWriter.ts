@@ -5,17 +5,17 @@
  * an expired or rejected URL is asked for again.
  */
 import type { Dispatcher } from 'undici';
-import { parseXDate } from '../api/clock';
-import type { KooDriveClient } from '../api/koodriveClient';
-import type { SpaceRef } from '../api/models';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../api/retryPolicy';
-import type { MultiPartInfo } from '../api/types';
-import { KooDriveError } from '../errors';
-import type { Logger } from '../logger';
+import { parseXDate } from '../../api/clock';
+import type { KooDriveClient } from '../../api/koodriveClient';
+import type { SpaceRef } from '../../api/models';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../api/retryPolicy';
+import type { MultiPartInfo } from '../../api/types';
+import { KooDriveError } from '../../errors';
+import type { Logger } from '../../logger';
 import type { Midstates } from './midstates';
 import type { PartWriter } from './multipartEngine';
 import type { PlannedPart } from './partPlan';
-import { putFileRange } from './storageHttp';
+import { putFileRange } from '../storageHttp';
 
 /**
  * Gap 6: the most parts one uploadUrl call may carry is undocumented; the

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { computeProofCode, proofRange } from '../../../src/core/transfer/proofCode';
+import { computeProofCode, proofRange } from '../../../../src/core/transfer/upload/proofCode';
 
 describe('proofCode (§6.3)', () => {
   it('derives the range from SHA256(hex(SHA256(Authorization))) bytes 24..32, top bit cleared, mod size', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { urlExpiry } from '../../../src/core/transfer/koodrivePartWriter';
-import { Midstates } from '../../../src/core/transfer/midstates';
-import { KooDriveError } from '../../../src/core/errors';
+import { urlExpiry } from '../../../../src/core/transfer/upload/koodrivePartWriter';
+import { Midstates } from '../../../../src/core/transfer/upload/midstates';
+import { KooDriveError } from '../../../../src/core/errors';
 
 describe('presigned URL expiry and midstate waits', () => {
   it('reads X-Amz-Date + X-Amz-Expires, defaulting to an hour', () => {

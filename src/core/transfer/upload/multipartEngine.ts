@@ -5,8 +5,8 @@
  * write it with retries, and fail fast — the first part that cannot be written
  * aborts all others and the whole run. It knows nothing about KooDrive.
  */
-import { cancelledError, linkedAbortController, sleep } from '../cancellation';
-import { KooDriveError } from '../errors';
+import { cancelledError, linkedAbortController, sleep } from '../../cancellation';
+import { KooDriveError } from '../../errors';
 
 export interface PartWriter<P> {
   /** Resolves when `part` may be written. Default: at once. */

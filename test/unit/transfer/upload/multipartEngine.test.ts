@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { KooDriveError } from '../../../src/core/errors';
-import { runMultipart, PartWriter } from '../../../src/core/transfer/multipartEngine';
+import { KooDriveError } from '../../../../src/core/errors';
+import { runMultipart, PartWriter } from '../../../../src/core/transfer/upload/multipartEngine';
 
 const tick = (ms = 1): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -3,7 +3,7 @@
  * (§2.3, §6.1): non-last parts are multiples of 64 bytes in [5 MiB, 5 GiB],
  * the last is in [0, 5 GiB], at most 10 000 parts, files ≤ 200 GB.
  */
-import { KooDriveError } from '../errors';
+import { KooDriveError } from '../../errors';
 
 export const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MiB; // 5 242 880

@@ -4,11 +4,11 @@
  * until there is no cursor), every remote name is turned into a safe local
  * name, and each file gets its place below the target folder.
  */
-import type { KooDriveClient } from '../api/koodriveClient';
-import type { DriveItem, SpaceRef } from '../api/models';
-import { throwIfAborted } from '../cancellation';
-import { isCancellation, KooDriveError } from '../errors';
-import { toLocalName } from './localNames';
+import type { KooDriveClient } from '../../api/koodriveClient';
+import type { DriveItem, SpaceRef } from '../../api/models';
+import { throwIfAborted } from '../../cancellation';
+import { isCancellation, KooDriveError } from '../../errors';
+import { toLocalName } from '../localNames';
 
 export type DownloadListClient = Pick<KooDriveClient, 'listFiles'>;
 

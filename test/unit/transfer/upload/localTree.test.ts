@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { IgnoreMatcher } from '../../../src/core/transfer/ignoreRules';
-import { walkLocalTree } from '../../../src/core/transfer/localTree';
+import { IgnoreMatcher } from '../../../../src/core/transfer/upload/ignoreRules';
+import { walkLocalTree } from '../../../../src/core/transfer/upload/localTree';
 
 describe('walkLocalTree', () => {
   it('lists folders before their files, skips symlinks (incl. loops) and special files, honours excludes', async () => {
@@ -27,7 +27,7 @@ describe('walkLocalTree', () => {
 
 describe('scanFolderForUpload', () => {
   it('applies .git/, excludes, the folder\'s .gitignore and leaves out KooDrive\'s own files; scanTotals counts what is sent', async () => {
-    const { scanFolderForUpload, scanTotals } = await import('../../../src/core/transfer/uploadFolder');
+    const { scanFolderForUpload, scanTotals } = await import('../../../../src/core/transfer/upload/uploadFolder');
     const root = await mkdtemp(path.join(tmpdir(), 'kd-scan-'));
     await mkdir(path.join(root, '.git'), { recursive: true });
     await mkdir(path.join(root, 'state/uploads'), { recursive: true });

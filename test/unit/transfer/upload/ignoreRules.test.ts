@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { IgnoreMatcher } from '../../../src/core/transfer/ignoreRules';
+import { IgnoreMatcher } from '../../../../src/core/transfer/upload/ignoreRules';
 
 describe('IgnoreMatcher (.gitignore-style excludes)', () => {
   const m = IgnoreMatcher.from(['node_modules/', '*.log', '/build', 'docs/**/*.tmp', '!keep.log', 'a?c.txt', '# comment', '']);
