@@ -1,5 +1,5 @@
-// Bundles the extension, the hash worker, the CLI and the sandbox as separate
-// entries. `--production` minifies; `--watch` rebuilds on change.
+// Bundles the extension, the hash worker and the CLI (which also runs the
+// sandbox: `koodrive sandbox`) as separate entries. `--production` minifies; `--watch` rebuilds on change.
 const esbuild = require('esbuild');
 const path = require('path');
 
@@ -12,7 +12,6 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/workers/hashWorker.ts', out: 'hashWorker' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/sandbox/main.ts', out: 'sandbox', banner: '#!/usr/bin/env node' },
   // The extension-host integration suite with mocha bundled in (never shipped:
   // not in the .vscodeignore allowlist). Mocha's unused parallel mode warns.
   { in: 'test/extensionHost/index.ts', out: 'extensionHostTests', logOverride: { 'require-resolve-not-external': 'silent' } },

@@ -14,6 +14,7 @@ import * as hash from './commands/hash';
 import * as ls from './commands/ls';
 import * as mkdir from './commands/mkdir';
 import * as revision from './commands/revision';
+import * as sandbox from './commands/sandbox';
 import * as spaces from './commands/spaces';
 import * as upload from './commands/upload';
 
@@ -23,7 +24,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, sandbox };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;

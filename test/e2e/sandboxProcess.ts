@@ -1,5 +1,5 @@
 /**
- * Runs the KooDrive sandbox as its own process (`node dist/sandbox.js`), the
+ * Runs the KooDrive sandbox as its own process (`node dist/cli.js sandbox`), the
  * way a person runs it next to VS Code. Tests then reach it over HTTP only:
  * the API for the extension, /__sandbox/ (SandboxAdmin) for assertions.
  */
@@ -27,13 +27,13 @@ export interface SandboxProcessOptions {
 
 export async function startSandboxProcess(opts: SandboxProcessOptions): Promise<SandboxProcess> {
   const port = opts.port ?? (await freePort());
-  const bundle = path.join(repoRoot, 'dist', 'sandbox.js');
+  const bundle = path.join(repoRoot, 'dist', 'cli.js');
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, 'a');
   const child = spawn(
     process.execPath,
-    [bundle, '--port', String(port), '--host', '127.0.0.1', '--data', opts.dataDir, '--token-ttl', String(opts.tokenTtlMs ?? 0)],
+    [bundle, 'sandbox', '--port', String(port), '--host', '127.0.0.1', '--data', opts.dataDir, '--token-ttl', String(opts.tokenTtlMs ?? 0)],
     { detached: true, stdio: ['ignore', log, log], cwd: repoRoot },
   );
   fs.closeSync(log);
