@@ -15,7 +15,7 @@ import { Session } from './auth/session';
 import { CONTEXT_KEYS, VIEW_ID } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';
 import { l10n } from './l10n';
-import { LocalSandbox } from './sandbox/localSandbox';
+import { LocalSandbox, runningSandboxFromEnv } from './sandbox/localSandbox';
 import type { Services } from './services';
 import { readSettings } from './settings';
 import { LinkStore } from './stores/linkStore';
@@ -51,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push({ dispose: () => void hashPool.close() });
 
   const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(SECTION);
-  const sandbox = new LocalSandbox(path.join(storage, 'sandbox'), logger);
+  const sandbox = new LocalSandbox(path.join(storage, 'sandbox'), logger, runningSandboxFromEnv(process.env, logger));
   const session = new Session({
     secrets: context.secrets,
     endpointSetting: {

@@ -4,10 +4,14 @@
  *
  *   npm run demo                      code-server on http://127.0.0.1:8080, sandbox on :8787
  *   npm run demo -- --port 9000 --sandbox-port 9787 --folder ~/some/project
+ *   npm run demo -- --clean           delete the demo's workspace when it stops
  *
  * Open the printed URL, click the KooDrive icon in the activity bar and sign
- * in with the printed endpoint, token and user id. Ctrl-C stops everything
- * this started. Logs: test/e2e/artifacts/demo/.
+ * in with the printed endpoint, token and user id, or pick "Try the local
+ * sandbox": the extension is pointed at the demo's own sandbox
+ * (KOODRIVE_SANDBOX_URL), so both paths show the same files. Ctrl-C stops
+ * everything this started; the workspace folder (with anything downloaded
+ * into it) is kept unless --clean is given. Logs: test/e2e/artifacts/demo/.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -18,12 +22,15 @@ interface DemoOptions {
   port: number;
   sandboxPort: number;
   folder?: string;
+  /** Delete the temporary workspace when the demo stops (default: keep it). */
+  clean: boolean;
 }
 
 function parseArgs(argv: string[]): DemoOptions {
   const o: DemoOptions = {
     port: Number(process.env.KOODRIVE_DEMO_PORT ?? 8080),
     sandboxPort: Number(process.env.KOODRIVE_SANDBOX_PORT ?? 8787),
+    clean: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const next = (): string => {
@@ -41,9 +48,12 @@ function parseArgs(argv: string[]): DemoOptions {
       case '--folder':
         o.folder = path.resolve(next());
         break;
+      case '--clean':
+        o.clean = true;
+        break;
       case '-h':
       case '--help':
-        console.log('npm run demo -- [--port 8080] [--sandbox-port 8787] [--folder <workspace folder>]');
+        console.log('npm run demo -- [--port 8080] [--sandbox-port 8787] [--folder <workspace folder>] [--clean]');
         process.exit(0);
         break;
       default:
@@ -73,13 +83,21 @@ async function main(): Promise<void> {
     sandboxPort: opts.sandboxPort,
     codeServerPort: opts.port,
     populateWorkspace: opts.folder ? undefined : populateDemoWorkspace,
-    // The extension offers this as the custom endpoint when signing in.
-    env: ({ sandbox }) => ({ KOODRIVE_ENDPOINT: sandbox.url }),
+    keepWorkspace: !opts.clean,
+    env: ({ sandbox }) => ({
+      // Offered as the custom endpoint when signing in.
+      KOODRIVE_ENDPOINT: sandbox.url,
+      // "Try the local sandbox" signs in to this sandbox instead of starting its own, empty one.
+      KOODRIVE_SANDBOX_URL: sandbox.url,
+    }),
     log: () => undefined,
   });
   const workbenchUrl = opts.folder
     ? `${h.codeServer.url}/?folder=${encodeURIComponent(opts.folder)}`
     : h.codeServer.workbenchUrl;
+  const workspaceNote = opts.folder
+    ? `  Workspace:   ${opts.folder}`
+    : `  Workspace:   ${h.workspace}\n               ${opts.clean ? 'deleted when the demo stops (--clean)' : 'kept when the demo stops (downloads land here); add --clean to delete it'}`;
   console.log(
     [
       '',
@@ -87,10 +105,13 @@ async function main(): Promise<void> {
       '',
       `  Open:        ${workbenchUrl}`,
       '',
+      workspaceNote,
+      '',
       '  Then click the KooDrive icon in the activity bar, "Sign in", choose "Custom endpoint…", and enter:',
       `    endpoint:  ${h.sandbox.url}`,
       `    token:     ${SANDBOX_TOKEN}`,
       `    user id:   ${SANDBOX_USER_ID}`,
+      '  or pick "Try the local sandbox": it signs in to this same sandbox, so both show the same files.',
       '',
       `  Sandbox admin (faults, request log, state): ${h.sandbox.url}/__sandbox/state`,
       `  Logs: ${h.artifacts}`,
@@ -104,7 +125,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping code-server and the sandbox...`);
     h.dispose().then(
-      () => process.exit(0),
+      () => {
+        if (!opts.folder && !opts.clean) console.log(`Kept the workspace: ${h.workspace}`);
+        process.exit(0);
+      },
       (err) => {
         console.error(err);
         process.exit(1);

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   browser?: boolean;
   /** Keep the temp folders after dispose() (default: $KOODRIVE_E2E_KEEP). */
   keep?: boolean;
+  /** Keep the workspace folder after dispose() even when the rest is deleted (the demo: files a person downloaded). */
+  keepWorkspace?: boolean;
   sandboxPort?: number;
   codeServerPort?: number;
   log?: (line: string) => void;
@@ -77,8 +79,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     // VS Code's own logs (extension host, server) are worth keeping with the run's artifacts.
     const logs = path.join(dirs.userDataDir, 'logs');
     if (fs.existsSync(logs)) fs.cpSync(logs, path.join(artifacts, 'vscode-logs'), { recursive: true });
-    if (!(opts.keep ?? Boolean(process.env.KOODRIVE_E2E_KEEP))) fs.rmSync(root, { recursive: true, force: true });
-    else log(`kept ${root}`);
+    if (opts.keep ?? Boolean(process.env.KOODRIVE_E2E_KEEP)) log(`kept ${root}`);
+    else if (opts.keepWorkspace) {
+      for (const entry of fs.readdirSync(root)) {
+        if (path.join(root, entry) !== dirs.workspace) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+      }
+    } else fs.rmSync(root, { recursive: true, force: true });
   };
 
   try {
