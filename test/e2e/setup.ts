@@ -6,7 +6,7 @@
 //   node out/test/e2e/setup.js            everything (what `npm run test:e2e` calls)
 //   node out/test/e2e/setup.js --no-vsix  installs only
 //
-// Recipe and reasons: shared/vscode-e2e.md. Only the npm registry and Debian's
+// Recipe and reasons: docs/testing.md. Only the npm registry and Debian's
 // apt are used; nothing is downloaded from anywhere else.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -26,9 +26,11 @@ import {
   vsixPath,
 } from './paths';
 
-/** Debian packages: chromium drives the workbench, libkrb5-dev lets code-server's
- *  `kerberos` native module compile; a C++ toolchain for node-gyp. */
-const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'make', 'g++'];
+/** The minimum set of Debian packages, installed without their "Recommends":
+ *  chromium drives the workbench headless (its Depends bring fontconfig and a
+ *  font); libkrb5-dev lets code-server's `kerberos` native module compile, with
+ *  node-gyp's toolchain: make, g++ and python3. */
+const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'make', 'g++', 'python3'];
 
 export interface SetupResult {
   node24: string;
@@ -65,7 +67,7 @@ function ensureAptPackages(log: (line: string) => void): void {
   log(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 }
 
 function dpkgInstalled(pkg: string): boolean {
@@ -113,11 +115,12 @@ function ensureCodeServer(log: (line: string) => void): void {
 
 /** Production bundles + `vsce package` (the .vscodeignore allowlist decides the contents). */
 function packageExtension(): string {
-  run(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot });
+  run(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot, quiet: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   fs.rmSync(vsixPath, { force: true });
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsixPath], {
     cwd: repoRoot,
+    quiet: true,
   });
   return vsixPath;
 }
@@ -137,6 +140,7 @@ function packageRunnerExtension(): string {
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', runnerVsixPath], {
     cwd: stage,
+    quiet: true,
   });
   return runnerVsixPath;
 }
@@ -164,10 +168,19 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: opts.cwd ?? cacheDir, env: opts.env ?? process.env });
+/** `quiet`: keep the tool's chatter (vsce lists every packaged file) and show it only when the step fails. */
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): void {
+  const r = spawnSync(cmd, args, {
+    stdio: ['ignore', opts.quiet ? 'pipe' : 'inherit', opts.quiet ? 'pipe' : 'inherit'],
+    cwd: opts.cwd ?? cacheDir,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+  });
   if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  if (r.status !== 0) {
+    if (opts.quiet) process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+    throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  }
 }
 
 function timed<T>(log: (line: string) => void, what: string, fn: () => T): T {
