@@ -1,4 +1,4 @@
-import { parseCommandArgs } from '../args';
+import { HelpRequested, parseCommandArgs } from '../args';
 import { resolveSpace } from '../../core/spaces';
 import { uploadFile } from '../../core/transfer/upload/uploadFile';
 import { CliContext, formatBytes, table } from '../context';
@@ -15,6 +15,7 @@ export const usage = [
 
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h') throw new HelpRequested(usage);
   const { positionals, values } = parseCommandArgs(rest, {
     usage,
     options: {

@@ -4,7 +4,7 @@
  * errors become a `KooDriveError`, and where retryability is decided
  * (rclone's `shouldRetry`). Everything else branches on `KooDriveError.code`.
  */
-import { KooDriveError, KooDriveErrorCode } from '../errors';
+import { KooDriveError, KooDriveErrorCode, KooDriveErrorOptions } from '../errors';
 import type { Envelope } from './types';
 
 interface CodeRule {
@@ -79,6 +79,7 @@ export function errorFromEnvelope(body: Envelope, ctx: ResponseContext): KooDriv
   const serverMsg = (body.msg ?? body.error_msg ?? '').toString().trim();
   const common = { status: ctx.status, traceId: ctx.traceId, apiCode, retryAfterMs: ctx.retryAfterMs };
 
+  if (ctx.status === 401 && !ctx.clockSkewSuspected) return authRejected(body.error_code, serverMsg, common);
   if (ctx.status === 401 || ctx.status === 403 || typeof body.error_code === 'string') {
     const fromStatus = errorFromStatus(ctx, serverMsg);
     if (fromStatus) return fromStatus;
@@ -103,6 +104,26 @@ export function errorFromEnvelope(body: Envelope, ctx: ResponseContext): KooDriv
   );
 }
 
+/**
+ * A 401 (gap 11: the token-expiry code is undocumented; any 401 means "sign in
+ * again", so the code is always AuthRequired). The message says WHAT was
+ * rejected only where the gateway's answer tells: API Gateway answers
+ * APIGW.0301 for the token itself (missing, expired, invalid) and APIGW.0303
+ * for the "app authentication" headers, X-User-Id and X-Date; X-Date trouble
+ * is recognised separately (ClockSkew), so a 0303 that does not name X-Date
+ * means the user id. Anything else cannot be told apart and says so. The
+ * gateway's own text stays in the log.
+ */
+function authRejected(gatewayCode: unknown, serverMsg: string, options: KooDriveErrorOptions): KooDriveError {
+  if (gatewayCode === 'APIGW.0301') {
+    return new KooDriveError('AuthRequired', 'Your KooDrive sign-in has expired or the access token was rejected; please sign in again.', options);
+  }
+  if (gatewayCode === 'APIGW.0303' && !/x-date/i.test(serverMsg)) {
+    return new KooDriveError('AuthRequired', 'KooDrive rejected the user id: it does not belong to this access token. Check the user id and sign in again.', options);
+  }
+  return new KooDriveError('AuthRequired', 'KooDrive rejected the sign-in: the token or the user id was rejected; please sign in again.', options);
+}
+
 /** Maps by HTTP status alone; undefined for 2xx. */
 export function errorFromStatus(ctx: ResponseContext, serverMsg = ''): KooDriveError | undefined {
   const { status } = ctx;
@@ -112,11 +133,7 @@ export function errorFromStatus(ctx: ResponseContext, serverMsg = ''): KooDriveE
   if (ctx.clockSkewSuspected) {
     return new KooDriveError('ClockSkew', `KooDrive rejected the request time (X-Date); the local clock differs from the server's${suffix}`, { ...opts, retryable: true });
   }
-  if (status === 401) {
-    // Gap 11: the token-expiry code is undocumented; any 401 means "sign in again".
-    // The gateway's own text only repeats this ("token missing, expired or invalid"); it stays in the log.
-    return new KooDriveError('AuthRequired', 'Your KooDrive sign-in has expired or the access token was rejected; please sign in again.', opts);
-  }
+  if (status === 401) return authRejected(undefined, serverMsg, opts);
   if (status === 403) return new KooDriveError('PermissionDenied', `KooDrive denied access${suffix}`, opts);
   if (status === 404) return new KooDriveError('NotFound', `Not found${suffix}`, opts);
   if (status === 408) return new KooDriveError('Timeout', `The request timed out${suffix}`, { ...opts, retryable: true });

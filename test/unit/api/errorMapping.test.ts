@@ -49,6 +49,24 @@ describe('errorMapping', () => {
     assert.equal(skew.retryable, true);
   });
 
+  it('says which sign-in value a 401 rejected, where the gateway code tells', () => {
+    const token = errorFromEnvelope({ error_code: 'APIGW.0301', error_msg: 'Incorrect authentication information: token missing, expired or invalid' }, { status: 401 });
+    assert.equal(token.code, 'AuthRequired');
+    assert.equal(token.message, 'Your KooDrive sign-in has expired or the access token was rejected; please sign in again.');
+    const user = errorFromEnvelope({ error_code: 'APIGW.0303', error_msg: 'Incorrect authentication information: X-User-Id does not match the token' }, { status: 401 });
+    assert.equal(user.code, 'AuthRequired');
+    assert.equal(user.message, 'KooDrive rejected the user id: it does not belong to this access token. Check the user id and sign in again.');
+    // 0303 about X-Date (not a skew: e.g. its format) does not blame the user id.
+    const date = errorFromEnvelope({ error_code: 'APIGW.0303', error_msg: 'X-Date must be formatted' }, { status: 401 });
+    assert.match(date.message, /the token or the user id was rejected/);
+    for (const unknown of [{}, { error_code: 'APIGW.0399' }, { code: 13000999, msg: 'who knows' }]) {
+      const e = errorFromEnvelope(unknown, { status: 401, traceId: 't9' });
+      assert.equal(e.code, 'AuthRequired');
+      assert.equal(e.message, 'KooDrive rejected the sign-in: the token or the user id was rejected; please sign in again.');
+      assert.equal(e.traceId, 't9');
+    }
+  });
+
   it('maps 429 with Retry-After and 5xx as retryable', () => {
     const e = errorFromEnvelope({}, { status: 429, retryAfterMs: 2000 });
     assert.equal(e.code, 'RateLimited');
