@@ -132,7 +132,7 @@ describe('koodrive command line: usage errors, --help and exit codes', function 
   });
 });
 
-describe('koodrive command line: which sign-in value was rejected', function () {
+describe('koodrive command line against the sandbox: what exactly was refused', function () {
   this.timeout(60_000);
   let tmp: string;
   let sb: Sandbox;
@@ -163,5 +163,41 @@ describe('koodrive command line: which sign-in value was rejected', function () 
     assert.deepEqual(stderrLines(r).map((l) => l.replace(/ \(trace \w+\)$/, '')), [
       'koodrive: Your KooDrive sign-in has expired or the access token was rejected; please sign in again. [AuthRequired]',
     ]);
+  });
+
+  const signedIn = (): Record<string, string> => ({ KOODRIVE_ENDPOINT: sb.url, KOODRIVE_TOKEN: sb.token, KOODRIVE_USER_ID: sb.userId });
+
+  it('a taken folder name is named once, with its kind and its folder', async () => {
+    const documents = sb.store.findByName(sb.personalContainerId, sb.personalRootId, 'Documents');
+    assert.ok(documents && documents.kind === 'folder', 'the seed has Documents');
+    const first = await cli(['mkdir', sb.personalContainerId, 'Reports', '--parent', documents.id], signedIn());
+    assert.equal(first.code, 0, first.stderr);
+    const again = await cli(['mkdir', sb.personalContainerId, 'Reports', '--parent', documents.id], signedIn());
+    assert.equal(again.code, 1, again.stderr);
+    assert.deepEqual(stderrLines(again).map((l) => l.replace(/ \(trace \w+\)$/, '')), [
+      'koodrive: A folder named "Reports" already exists in Documents [Conflict]',
+    ]);
+    // Only one Reports in Documents.
+    assert.equal(sb.store.listChildren(sb.personalContainerId, documents.id).filter((f) => f.name === 'Reports').length, 1);
+  });
+
+  it('a folder whose name a file already has says "A file named …" (one namespace for both)', async () => {
+    const r = await cli(['mkdir', sb.personalContainerId, 'Welcome.md'], signedIn());
+    assert.equal(r.code, 1, r.stderr);
+    const line = stderrLines(r)[0].replace(/ \(trace \w+\)$/, '');
+    assert.match(line, /^koodrive: A file named "Welcome\.md" already exists in .+ \[Conflict\]$/);
+    assert.doesNotMatch(line, /same name|\(a file/);
+  });
+
+  it('upload --conflict fail names the file and the folder', async () => {
+    const documents = sb.store.findByName(sb.personalContainerId, sb.personalRootId, 'Documents');
+    assert.ok(documents);
+    const existing = sb.store.listChildren(sb.personalContainerId, documents.id).find((f) => f.kind === 'file');
+    assert.ok(existing, 'the seed has a file in Documents');
+    const local = path.join(tmp, existing.name);
+    fs.writeFileSync(local, 'different content');
+    const r = await cli(['upload', local, '--container', sb.personalContainerId, '--parent', documents.id, '--conflict', 'fail'], signedIn());
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.includes(`A file named "${existing.name}" already exists in Documents`), r.stderr);
   });
 });

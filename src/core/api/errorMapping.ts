@@ -11,6 +11,8 @@ interface CodeRule {
   code: KooDriveErrorCode;
   retryable: boolean;
   what: string;
+  /** The service's own text only repeats `what` in other words: leave it out of the message. */
+  omitServerText?: boolean;
 }
 
 /** The documented catalogue (§0). Unknown codes fall back to 'ApiError'. */
@@ -34,7 +36,8 @@ const API_CODES: Record<number, CodeRule> = {
   13000402: { code: 'IntegrityFailed', retryable: false, what: 'the uploaded content failed the integrity check' },
   13000403: { code: 'ServerError', retryable: true, what: 'file state change failed' },
   13000404: { code: 'NotFound', retryable: false, what: 'the upload folder is in the recycle bin' },
-  13000405: { code: 'Conflict', retryable: false, what: 'a file with this name already exists' },
+  // Files and folders share one namespace; the client names the clashing item where it can (nameConflict.ts).
+  13000405: { code: 'Conflict', retryable: false, what: 'an item with this name already exists', omitServerText: true },
   13000406: { code: 'InvalidInput', retryable: false, what: 'not allowed on a folder' },
   13000407: { code: 'ServerError', retryable: true, what: 'download address missing' },
   13000408: { code: 'ServerError', retryable: true, what: 'download failed' },
@@ -87,7 +90,7 @@ export function errorFromEnvelope(body: Envelope, ctx: ResponseContext): KooDriv
   if (apiCode !== undefined && apiCode !== 0) {
     const rule = API_CODES[apiCode];
     if (rule) {
-      const detail = serverMsg && serverMsg.toLowerCase() !== rule.what ? ` (${serverMsg})` : '';
+      const detail = serverMsg && !rule.omitServerText && serverMsg.toLowerCase() !== rule.what ? ` (${serverMsg})` : '';
       return new KooDriveError(rule.code, `KooDrive: ${rule.what}${detail} [${apiCode}]`, {
         ...common,
         retryable: rule.retryable,

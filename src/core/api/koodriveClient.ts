@@ -6,6 +6,7 @@
  */
 import { KooDriveError } from '../errors';
 import { API_PREFIX, ApiTransport } from './httpTransport';
+import { explainNameTaken, isNameTaken } from './nameConflict';
 import { DriveItem, Page, Revision, Space, SpaceRef, toDriveItem, toNumber, toRevision } from './models';
 import {
   AuthCodeUrlResponse, CreateFileRequest, CreateFileResponse, CreateFolderResponse, CreateJobRequest,
@@ -167,11 +168,14 @@ export class KooDriveClient {
     return toDriveItem(f);
   }
 
+  /** A taken name (renameMode 3) fails with a Conflict naming the existing item, its kind and the folder (nameConflict.ts). */
   async createFolder(space: SpaceRef, parentId: string, name: string, opts: Call & { renameMode?: RenameMode } = {}): Promise<DriveItem> {
     const r = await this.transport.call<CreateFolderResponse & { data?: WireFile }>({
       method: 'POST', path: p('/directory'),
       body: { fileName: name, fileType: FOLDER_FILE_TYPE, containerId: space.containerId, parentFolder: [parentId], renameMode: opts.renameMode ?? 3 },
       idempotent: false, shareFolderId: space.shareFolderId, signal: opts.signal,
+    }).catch(async (e: unknown) => {
+      throw await explainNameTaken(e, this, space, parentId, name, opts.signal);
     });
     const f = r.data ?? r;
     if (!f.id) throw new KooDriveError('BadResponse', 'Create folder returned no id');
@@ -182,6 +186,10 @@ export class KooDriveClient {
     await this.transport.call<Envelope>({
       method: 'POST', path: p(`/files/rename/${seg(fileId)}`), body: { containerId: space.containerId, name, renameMode: opts.renameMode ?? 3 },
       idempotent: false, shareFolderId: space.shareFolderId, signal: opts.signal,
+    }).catch(async (e: unknown) => {
+      if (!isNameTaken(e)) throw e;
+      const parentId = await this.getFileDetail(space, fileId, { signal: opts.signal }).then((f) => f.parentId, () => undefined);
+      throw await explainNameTaken(e, this, space, parentId, name, opts.signal);
     });
   }
 
@@ -225,6 +233,8 @@ export class KooDriveClient {
     return this.transport.call<CreateFileResponse>({
       method: 'POST', path: p('/files/create'), body: { ...req, containerId: space.containerId },
       idempotent: false, shareFolderId: space.shareFolderId, signal: o.signal,
+    }).catch(async (e: unknown) => {
+      throw await explainNameTaken(e, this, space, req.parentFolder?.[0], req.fileName, o.signal);
     });
   }
 
