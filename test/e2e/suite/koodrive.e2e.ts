@@ -162,7 +162,7 @@ describe('KooDrive in VS Code (e2e)', function () {
     await progress.waitFor({ timeout: 30_000 });
     await admin.waitFor('the first part upload', async () => (await admin.requests({ path: '' })).some((r) => r.target === 'part'), 60_000);
     // Hashed, parts on their way: the notification shows the bytes sent.
-    await wb.notification(/Uploading to .* of 200 MB \(\d+%\)|Uploading to .*%/).waitFor({ timeout: 30_000 });
+    await wb.notification(/Uploading to .* of 200 MiB \(\d+%\)|Uploading to .*%/).waitFor({ timeout: 30_000 });
     await h.screenshot('large-upload-progress');
     await wb.clickNotificationButton(/Uploading to/, 'Cancel');
     await progress.waitFor({ state: 'detached', timeout: 30_000 });

@@ -81,8 +81,8 @@ describe('formatting and names', () => {
   it('formatBytes', () => {
     assert.equal(formatBytes(0), '0 B');
     assert.equal(formatBytes(1023), '1023 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(20 * 1024 * 1024), '20 MB');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(20 * 1024 * 1024), '20 MiB');
   });
 
   it('parseRemoteTime reads the formats KooDrive pages use', () => {

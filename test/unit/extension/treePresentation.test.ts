@@ -11,7 +11,7 @@ describe('tree presentation', () => {
   it('a space: name, kind and usage, no file context', () => {
     const p = presentNode(spaceNode);
     assert.equal(p.label, 'Personal space');
-    assert.equal(p.description, 'Personal · 1.0 MB of 10 GB used');
+    assert.equal(p.description, 'Personal · 1.0 MiB of 10 GiB used');
     assert.equal(p.contextValue, 'koodrive:space');
     assert.equal(p.icon, 'account');
     assert.ok(p.collapsible);
@@ -25,7 +25,7 @@ describe('tree presentation', () => {
     };
     const p = presentNode(node);
     assert.equal(p.label, 'report.pdf');
-    assert.match(p.description ?? '', /^1\.5 KB · 2024-05-0[12] \d\d:\d\d$/);
+    assert.match(p.description ?? '', /^1\.5 KiB · 2024-05-0[12] \d\d:\d\d$/);
     assert.equal(p.contextValue, 'koodrive:file');
     assert.equal(p.icon, 'file-pdf');
     assert.equal(p.collapsible, false);
