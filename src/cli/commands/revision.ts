@@ -1,5 +1,6 @@
 import { HelpRequested, parseCommandArgs } from '../args';
 import { resolveSpace } from '../../core/spaces';
+import { sameAsLatestRevision } from '../../core/transfer/upload/sameAsLatest';
 import { uploadFile } from '../../core/transfer/upload/uploadFile';
 import { CliContext, formatBytes, table } from '../context';
 import { uploadDepsFor } from '../hashing';
@@ -8,7 +9,7 @@ import { ProgressBar } from '../progressBar';
 import { usageError } from '../usage';
 
 export const usage = [
-  'koodrive revision save <file> --container <containerId> --file-id <fileId> [--keep-forever] [--part-size BYTES] [--json]',
+  'koodrive revision save <file> --container <containerId> --file-id <fileId> [--keep-forever] [--force] [--part-size BYTES] [--json]',
   'koodrive revision list --container <containerId> --file-id <fileId> [--json]',
   'koodrive revision restore --container <containerId> --file-id <fileId> --revision <revisionId> [--json]',
 ].join('\n  ');
@@ -20,7 +21,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     usage,
     options: {
       container: { type: 'string' }, 'file-id': { type: 'string' }, revision: { type: 'string' },
-      'keep-forever': { type: 'boolean' }, 'part-size': { type: 'string' }, 'no-resume': { type: 'boolean' },
+      'keep-forever': { type: 'boolean' }, force: { type: 'boolean' }, 'part-size': { type: 'string' }, 'no-resume': { type: 'boolean' },
     },
   });
   const containerId = values.container;
@@ -31,12 +32,23 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
 
   if (sub === 'save') {
     if (positionals.length !== 1) throw usageError(usage);
+    const localPath = positionals[0];
+    // Content identical to the latest version would only add a duplicate version: skip it unless --force.
+    if (!values.force) {
+      const check = await sameAsLatestRevision(client, space, fileId, localPath, ctx.signal);
+      if (check.same) {
+        ctx.out(ctx.flags.json
+          ? JSON.stringify({ unchanged: true, localPath, fileId, size: check.size, sha256: check.sha256 })
+          : `Unchanged: ${localPath} is identical to the latest version of ${fileId}; no new version saved (--force saves it anyway)`);
+        return;
+      }
+    }
     const deps = uploadDepsFor(ctx, { resume: !values['no-resume'] });
     const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
-    const r = await uploadFile(deps, positionals[0], { kind: 'revision', space, fileId, keepForever: values['keep-forever'] }, {
+    const r = await uploadFile(deps, localPath, { kind: 'revision', space, fileId, keepForever: values['keep-forever'] }, {
       partSize: parseByteSize(values['part-size'], '--part-size'), signal: ctx.signal, onProgress: (e) => bar.update(e),
     }).finally(() => bar.done());
-    ctx.out(ctx.flags.json ? JSON.stringify(r) : `Saved ${r.localPath} as a new version of ${fileId}${r.rapidUpload ? ' (flash upload, nothing sent)' : ''}`);
+    ctx.out(ctx.flags.json ? JSON.stringify({ unchanged: false, ...r }) : `Saved ${r.localPath} as a new version of ${fileId}${r.rapidUpload ? ' (flash upload, nothing sent)' : ''}`);
   } else if (sub === 'list') {
     const items = [];
     for (let cursor: string | undefined; ; ) {
