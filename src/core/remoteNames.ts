@@ -1,5 +1,5 @@
 /**
- * KooDrive's rules for file and folder names (digest §7), checked on our side
+ * KooDrive's rules for file and folder names (protocol.md §7), checked on our side
  * before anything is sent: a local file whose name KooDrive would refuse must
  * fail with a clear message before a request, not as a 13000102 after hashing
  * it, and never half-way through a folder upload.

@@ -1,5 +1,5 @@
 /**
- * Tokens, sessions and the header checks of digest §1.
+ * Tokens, sessions and the header checks of protocol.md §1.
  *
  * - `Authorization` accepts both `Bearer+<token>` (the documented format and
  *   every example) and `Bearer <token>` (what createSession returns), gap 1.

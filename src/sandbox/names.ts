@@ -1,6 +1,6 @@
 /**
  * Name rules, the rename-on-clash suffix, and the extension -> category /
- * MIME tables (digest §7).
+ * MIME tables (protocol.md §7).
  */
 import { formatRenameStamp } from './clock';
 
@@ -62,7 +62,7 @@ export function clashFreeName(name: string, nowMs: number, taken: (candidate: st
   }
 }
 
-/** File categories of digest §7 (folders are "10"). */
+/** File categories of protocol.md §7 (folders are "10"). */
 export const FOLDER_TYPE = '10';
 export const FILE_TYPES = ['15', '20', '26', '27', '28', '30', '35', '40', '45'] as const;
 

@@ -21,7 +21,7 @@ export function rfc3986(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The OpenSSL SHA256_CTX-shaped context carried in X-Amz-Iteration-Hash-Ctx (digest §6.1). */
+/** The OpenSSL SHA256_CTX-shaped context carried in X-Amz-Iteration-Hash-Ctx (protocol.md §6.1). */
 export interface IterationHashCtx {
   md_len: number;
   num: number;

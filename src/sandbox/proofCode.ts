@@ -1,5 +1,5 @@
 /**
- * proofCode (digest §6.3): proves the uploader holds the bytes it claims to
+ * proofCode (protocol.md §6.3): proves the uploader holds the bytes it claims to
  * have when asking for a flash upload.
  *
  *   seed  = hex(SHA256(origin))       origin = the exact Authorization header value sent

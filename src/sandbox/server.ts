@@ -1,6 +1,6 @@
 /**
  * The KooDrive sandbox: a local, dependency-free implementation of the
- * KooDrive REST API (digest: shared/koodrive-api.md) plus an OBS-like store
+ * KooDrive REST API (contract: docs/protocol.md) plus an OBS-like store
  * for presigned part uploads and downloads. Used by the tests, the benchmarks,
  * and embedded in the extension as the "try it without an account" default.
  *

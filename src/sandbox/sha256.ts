@@ -2,7 +2,7 @@
  * SHA-256 with a readable and settable chaining state.
  *
  * node:crypto cannot export or import the eight 32-bit chaining words, but the
- * KooDrive upload contract (digest §6.1) is built on them: a part's `hashCtx`
+ * KooDrive upload contract (protocol.md §6.1) is built on them: a part's `hashCtx`
  * is H0..H7 after absorbing bytes [0, partOffset), and the server continues
  * hashing from it. The sandbox uses this class to continue each part from the
  * `hashCtx` in its signed URL, and the tests use it to build valid contexts.

@@ -21,7 +21,7 @@ export interface UserRecord {
   capacity: number;
 }
 
-/** type: 0 department, 1 personal, 2 group (digest §3). */
+/** type: 0 department, 1 personal, 2 group (protocol.md §3). */
 export interface ContainerRecord {
   id: string;
   type: 0 | 1 | 2;

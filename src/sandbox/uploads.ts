@@ -1,5 +1,5 @@
 /**
- * The upload contract (digest §2.3-2.5, §4, §6): part layout rules, presigned
+ * The upload contract (protocol.md §2.3-2.5, §4, §6): part layout rules, presigned
  * part URLs, flash upload with proofCode, and the hash-chain verification at
  * complete. Shared by files/create|complete and revision/createRevision|
  * completeRevision.

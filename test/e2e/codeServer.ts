@@ -1,5 +1,5 @@
 // Starts and stops a real VS Code (code-server, web workbench + Node extension
-// host) for the e2e and extension-host suites. See shared/vscode-e2e.md.
+// host) for the e2e and extension-host suites. See docs/testing.md.
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';

@@ -1,5 +1,5 @@
 /**
- * One method per KooDrive endpoint (../shared/koodrive-api.md). Methods build
+ * One method per KooDrive endpoint (docs/protocol.md). Methods build
  * the documented request, call the transport, and turn the answer into core
  * models. No retries, hashing or transfers here: those live in the transport
  * and in ../transfer.

@@ -1,5 +1,5 @@
 /**
- * Wire types for the KooDrive REST API (../shared/koodrive-api.md).
+ * Wire types for the KooDrive REST API (docs/protocol.md).
  * Response fields are read defensively: the docs capture list schemas only
  * partly (gap 10) and type `code`, `fileType` and `size` inconsistently
  * (gap 12), so everything optional here may be missing on the wire.

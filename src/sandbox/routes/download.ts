@@ -1,4 +1,4 @@
-/** files/download (digest §2.9): a batch of presigned GET URLs with per-item codes. */
+/** files/download (protocol.md §2.9): a batch of presigned GET URLs with per-item codes. */
 import { ApiError, Codes } from '../errors';
 import type { Router } from '../router';
 import type { Service } from '../service';

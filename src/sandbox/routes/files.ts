@@ -1,4 +1,4 @@
-/** Listing, detail, folders, rename, paths, folder stats and search (digest §2.1-2.2, 2.6-2.8, 2.10-2.12). */
+/** Listing, detail, folders, rename, paths, folder stats and search (protocol.md §2.1-2.2, 2.6-2.8, 2.10-2.12). */
 import { ApiError, Codes, invalid } from '../errors';
 import { FILE_TYPES, FOLDER_TYPE, fileSuffix, nameProblem } from '../names';
 import type { ApiRequest, Router } from '../router';

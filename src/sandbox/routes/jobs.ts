@@ -1,5 +1,5 @@
 /**
- * Batch jobs (digest §2.12): copy, delete (to the bin or for good), move,
+ * Batch jobs (protocol.md §2.12): copy, delete (to the bin or for good), move,
  * restore, empty the bin. Jobs run to completion inside the POST; polling
  * then reports status 2 (done) with taskResultCode 1 ok / 2 partial / 3 failed
  * and a failedList of per-item codes. Response shapes are undocumented; ours:

@@ -1,4 +1,4 @@
-/** Historical versions (digest §4). */
+/** Historical versions (protocol.md §4). */
 import { ApiError, Codes, invalid } from '../errors';
 import type { ApiRequest, Router } from '../router';
 import type { Service } from '../service';

@@ -1,5 +1,5 @@
 /**
- * Session APIs (digest §1.2). Login is simulated: GET authCodeURL points at the
+ * Session APIs (protocol.md §1.2). Login is simulated: GET authCodeURL points at the
  * sandbox's own /sandbox-login page, which hands out the code "sandbox" (or
  * "sandbox:<userId>" to sign in as another configured user).
  */

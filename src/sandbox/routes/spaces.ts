@@ -1,4 +1,4 @@
-/** Spaces, team lists and shared folders (digest §3, §5). */
+/** Spaces, team lists and shared folders (protocol.md §3, §5). */
 import { ApiError, Codes, invalid } from '../errors';
 import type { Router } from '../router';
 import type { Service } from '../service';

@@ -1,4 +1,4 @@
-/** files/create, files/multipart/uploadUrl, files/complete (digest §2.3-2.5). */
+/** files/create, files/multipart/uploadUrl, files/complete (protocol.md §2.3-2.5). */
 import { ApiError, Codes, invalid } from '../errors';
 import { FILE_TYPES, mimeFor, nameProblem } from '../names';
 import type { Router } from '../router';

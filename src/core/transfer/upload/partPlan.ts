@@ -16,9 +16,9 @@ export const MAX_PARTS = 10_000;
  */
 export const MAX_FILE_SIZE = 200 * 1000 * 1000 * 1000;
 /**
- * Default part size. perf-notes: 8–32 MiB parts upload at the same rate on
- * loopback, 64 MiB only adds memory and first-PUT delay; `npm run bench`
- * re-measures 8/16/32 MiB (README). 16 MiB keeps 4 parts in flight at
+ * Default part size. 8–32 MiB parts upload at the same rate on loopback,
+ * 64 MiB only adds memory and first-PUT delay; `npm run bench` re-measures
+ * 8/16/32 MiB (docs/performance.md). 16 MiB keeps 4 parts in flight at
  * ~64 MiB of buffers and gives up to 160 GB before parts must grow.
  */
 export const DEFAULT_PART_SIZE = 16 * MiB;
