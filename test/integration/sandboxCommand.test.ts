@@ -133,10 +133,11 @@ describe('npm run sandbox: stopping it leaves nothing behind', function () {
       npm.stderr?.on('data', (d: Buffer) => (output += d.toString()));
       const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
 
-      await waitFor(`the sandbox to listen on ${port}`, () => canConnect(port), 150_000, npm).catch((e: Error) => {
+      // Listening, and its banner read from the pipe (the two can arrive in either order).
+      const banner = new RegExp(`endpoint:\\s+http://127\\.0\\.0\\.1:${port}`);
+      await waitFor(`the sandbox to listen on ${port}`, async () => banner.test(output) && (await canConnect(port)), 150_000, npm).catch((e: Error) => {
         throw new Error(`${e.message}\n${output}`);
       });
-      assert.match(output, new RegExp(`endpoint:\\s+http://127\\.0\\.0\\.1:${port}`));
       const tree = descendants(npm.pid as number);
       const server = [...tree].find(([, cmd]) => /dist\/cli\.js sandbox/.test(cmd));
       assert.ok(server, `the server process is one of npm's descendants: ${JSON.stringify([...tree])}`);
@@ -146,6 +147,8 @@ describe('npm run sandbox: stopping it leaves nothing behind', function () {
       await waitFor('the port to close', async () => !(await canConnect(port)), 15_000);
       const survivors = [...tree].filter(([pid]) => isAlive(pid));
       assert.deepEqual(survivors, [], 'no process npm started is still running');
+      // Its last words may still be in the pipe when npm's exit is reported.
+      await waitFor('the sandbox to say it stopped', () => /stopping the sandbox/.test(output), 10_000).catch(() => undefined);
       assert.match(output, /stopping the sandbox/, output);
       // The data directory is the sandbox's store: it survives for the next run.
       assert.ok(fs.existsSync(dataDir));
