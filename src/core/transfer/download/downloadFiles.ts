@@ -30,7 +30,8 @@ import type { ProgressListener } from '../../progress';
 import { DownloadLinkBatcher, DownloadLinkClient } from './downloadLinks';
 import { localError, lstatOrUndefined, placeExclusive, placeReplacing, SafeDirs, unlinkQuietly } from './downloadPaths';
 import { DownloadListClient, planDownload, PlannedFile } from './downloadPlan';
-import { aboutFile, downloadToPartial } from './downloadToPartial';
+import { aboutFile } from './downloadErrors';
+import { downloadToPartial } from './downloadToPartial';
 import { alternateName, localPathKey, partialName, resolveInside } from '../localNames';
 
 /** What to do when the local file already exists. 'ask' calls `onConflict`. */
