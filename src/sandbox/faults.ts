@@ -29,6 +29,8 @@ export interface FaultMatch {
   partNumber?: number;
   /** part: the upload's fileId; download: the downloaded file; api: body.fileId / body.fileIds[] / path. */
   fileId?: string;
+  /** api: every named query parameter must have this value, e.g. `{ teamType: '2' }` (teamList of groups only). */
+  query?: Record<string, string>;
 }
 
 export type FaultAction =
@@ -78,6 +80,7 @@ export interface FaultProbe {
   path: string;
   partNumber?: number;
   fileIds?: string[];
+  query?: URLSearchParams;
 }
 
 export interface FaultHooks {
@@ -105,7 +108,7 @@ export class FaultController {
     if (problem) throw new TypeError(`invalid fault: ${problem}`);
     const f: ActiveFault = {
       id: randomUUID(),
-      match: { ...spec.match },
+      match: { ...spec.match, ...(spec.match.query ? { query: { ...spec.match.query } } : {}) },
       action: { ...spec.action },
       remaining: spec.times ?? 1,
       skip: spec.skip ?? 0,
@@ -184,6 +187,9 @@ function matches(m: FaultMatch, p: FaultProbe): boolean {
   if (m.method && m.method.toUpperCase() !== p.method.toUpperCase()) return false;
   if (m.path && !p.path.includes(m.path)) return false;
   if (m.partNumber !== undefined && m.partNumber !== p.partNumber) return false;
+  if (m.query) {
+    for (const [name, value] of Object.entries(m.query)) if (p.query?.get(name) !== value) return false;
+  }
   if (m.fileId !== undefined) {
     const inIds = p.fileIds?.includes(m.fileId) ?? false;
     if (!inIds && !(p.target === 'api' && p.path.includes(m.fileId))) return false;
@@ -211,6 +217,12 @@ export function validateFaultSpec(spec: unknown): string | undefined {
   if (match.method !== undefined && typeof match.method !== 'string') return 'match.method must be a string';
   if (match.fileId !== undefined && typeof match.fileId !== 'string') return 'match.fileId must be a string';
   if (match.partNumber !== undefined && !nonNegInt(match.partNumber)) return 'match.partNumber must be an integer';
+  if (match.query !== undefined) {
+    if (match.target !== 'api') return 'match.query applies to api requests only';
+    if (!isObj(match.query) || !Object.values(match.query).every((v) => typeof v === 'string')) {
+      return 'match.query must be an object of strings';
+    }
+  }
   if (!isObj(action)) return 'action must be an object';
   const kind = action.kind as FaultKind;
   if (!KINDS_BY_TARGET[match.target].includes(kind)) {

@@ -331,7 +331,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const ids: string[] = [];
     if (typeof body.fileId === 'string') ids.push(body.fileId);
     if (Array.isArray(body.fileIds)) for (const x of body.fileIds) if (typeof x === 'string') ids.push(x);
-    const fault: FaultAction | undefined = faults.take({ target: 'api', method, path: u.pathname, fileIds: ids }, [
+    const fault: FaultAction | undefined = faults.take({ target: 'api', method, path: u.pathname, fileIds: ids, query: u.searchParams }, [
       'status',
       'reset',
       'delay',
