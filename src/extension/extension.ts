@@ -106,7 +106,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     showCollapseAll: true,
   });
   context.subscriptions.push(view);
-  registerTestMode(context, { tree });
+  // Compiled out unless built with esbuild.js --test-hooks (testMode.ts).
+  if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree });
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
   const applyState = (): void => {
