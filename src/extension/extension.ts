@@ -75,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     logger,
     signIn: () => Promise.resolve(vscode.commands.executeCommand('koodrive.signIn')),
     showLog,
+    secrets: () => session.secretsForRedaction(),
   });
   const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }));
   context.subscriptions.push(tree);

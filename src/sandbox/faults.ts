@@ -34,8 +34,10 @@ export interface FaultMatch {
 }
 
 export type FaultAction =
-  /** Answer with this status instead (api: JSON error body; part/download: S3 XML). `retryAfter` in seconds. */
-  | { kind: 'status'; status: number; retryAfter?: number }
+  /** Answer with this status instead (api: JSON error body; part/download: S3 XML). `retryAfter` in seconds.
+   *  api: `echoToken` puts the request's access token (without its "Bearer" scheme) into the error message,
+   *  as a careless gateway might: the client must keep it out of everything it prints. */
+  | { kind: 'status'; status: number; retryAfter?: number; echoToken?: boolean }
   /** Destroy the connection: api at once; part after `afterBytes` of the request body; download after `afterBytes` of the response body. */
   | { kind: 'reset'; afterBytes?: number }
   /** Send nothing for `ms`, then proceed normally. */
@@ -236,6 +238,7 @@ export function validateFaultSpec(spec: unknown): string | undefined {
         return 'status must be 400..599';
       }
       if (action.retryAfter !== undefined && !nonNegInt(action.retryAfter)) return 'retryAfter must be seconds >= 0';
+      if (action.echoToken !== undefined && (typeof action.echoToken !== 'boolean' || match.target !== 'api')) return 'echoToken must be a boolean, for api faults';
       return undefined;
     case 'reset':
       return action.afterBytes === undefined || nonNegInt(action.afterBytes) ? undefined : 'afterBytes must be >= 0';

@@ -35,6 +35,8 @@ export interface PartialDownload {
   localPath?: string;
   retry: RetryPolicy;
   logger: Logger;
+  /** Redacts the client's secrets from a message (default: redact.ts patterns only). */
+  redact?(text: string): string;
   /** Flush the data to disk before returning (so a crash right after the rename cannot leave an empty file). */
   fsync: boolean;
   signal?: AbortSignal;

@@ -68,7 +68,7 @@ export async function downloadToPartial(job: PartialDownload): Promise<PartialRe
       failures++;
       const delay = err.retryable && failures < job.retry.maxAttempts ? retryDelayMs(err, failures, job.retry) : undefined;
       if (delay === undefined) throw err;
-      job.logger.info(`${job.subject}: retrying in ${delay} ms (attempt ${failures + 1}/${job.retry.maxAttempts}): ${redactText(err.message)}`);
+      job.logger.info(`${job.subject}: retrying in ${delay} ms (attempt ${failures + 1}/${job.retry.maxAttempts}): ${(job.redact ?? redactText)(err.message)}`);
       await sleep(delay, job.signal);
     }
   }
