@@ -11,7 +11,9 @@ import { throwIfAborted } from '../../cancellation';
 import { isCancellation, KooDriveError } from '../../errors';
 import type { Logger } from '../../logger';
 import { localError, lstatOrUndefined, O_NOFOLLOW } from './downloadPaths';
-import { STREAM_CHUNK } from './rangeRequest';
+
+/** The temp file is re-hashed in reads of this size (page-cache speed; memory stays small). */
+const READ_CHUNK = 1024 * 1024;
 
 /** What an earlier attempt left: its length and the SHA-256 state after hashing it (ready to continue). */
 export interface PartialPrefix {
@@ -41,7 +43,7 @@ export async function hashPartial(partialPath: string, logger: Logger, signal?: 
   }
   let size = 0;
   try {
-    const buf = Buffer.allocUnsafe(STREAM_CHUNK);
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
     for (;;) {
       throwIfAborted(signal);
       const { bytesRead } = await fh.read(buf, 0, buf.length, size);

@@ -17,7 +17,7 @@ import type { Logger } from '../../logger';
 import { aboutFile } from './downloadErrors';
 
 /** Socket reads are handed to the file in chunks up to this size. */
-export const STREAM_CHUNK = 1024 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
 
 export type ResponseBody = Dispatcher.ResponseData['body'];
 
