@@ -1,10 +1,19 @@
 // Bundles the extension, the hash worker and the CLI (which also runs the
 // sandbox: `koodrive sandbox`) as separate entries. `--production` minifies; `--watch` rebuilds on change.
+// `--test-hooks` compiles in the extension's test hooks (src/extension/testMode.ts):
+// only the extension-host/e2e suites' .vsix is built with it (test/e2e/setup.ts).
+// Without it `__KOODRIVE_TEST_HOOKS__` is `false` and the hook code is removed
+// from the bundle, so a shipped .vsix has no hidden command at all.
+// `--outdir DIR` writes the bundles there instead of dist/ (a test reads them).
 const esbuild = require('esbuild');
 const path = require('path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const testHooks = process.argv.includes('--test-hooks');
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt >= 0 ? process.argv[outdirAt + 1] : 'dist';
+if (!outdir) throw new Error('--outdir needs a directory');
 
 /** One entry per runtime: the worker must be its own file next to the bundle
  *  that starts it (resolved with __dirname at run time). */
@@ -22,12 +31,13 @@ async function main() {
     entries.map((e) =>
       esbuild.context({
         entryPoints: [e.in],
-        outfile: path.join('dist', `${e.out}.js`),
+        outfile: path.join(outdir, `${e.out}.js`),
         bundle: true,
         platform: 'node',
         target: 'node20',
         format: 'cjs',
         external: ['vscode'],
+        define: { __KOODRIVE_TEST_HOOKS__: testHooks ? 'true' : 'false' },
         minify: production,
         sourcemap: !production,
         sourcesContent: false,

@@ -32,6 +32,8 @@ export interface CliContext {
   isTty: boolean;
   /** Warnings always, request logs with --verbose; secrets redacted. */
   logger: Logger;
+  /** Removes the token and presigned signatures from text bound for stdout (e.g. --json error messages). */
+  redact(text: string): string;
   /** Registers cleanup (hash pool, open files) run by dispose(). */
   onDispose(fn: () => Promise<void> | void): void;
   dispose(): Promise<void>;
@@ -58,6 +60,7 @@ export function createCliContext(flags: GlobalFlags, signal: AbortSignal): CliCo
     hashWorkerPath: path.join(__dirname, 'hashWorker.js'),
     isTty: Boolean(process.stderr.isTTY),
     logger,
+    redact: (text) => redactText(text, secrets()),
     userId: () => need(flags.userId ?? process.env.KOODRIVE_USER_ID, 'KOODRIVE_USER_ID', '--user-id'),
     drive() {
       if (!drive) {

@@ -86,10 +86,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Every token on the command line, in both spellings (`--token X` and
+ * `--token=X`), read from the raw arguments: the error being reported may be
+ * that they could not be parsed.
+ */
+export function tokensInArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === '--token' && argv[i + 1] !== undefined) out.push(argv[i + 1]);
+    else if (a.startsWith('--token=')) out.push(a.slice('--token='.length));
+  });
+  return out;
+}
+
 function reportError(e: unknown, argv: string[]): number {
-  const secrets = [process.env.KOODRIVE_TOKEN ?? ''];
-  const ti = argv.indexOf('--token');
-  if (ti >= 0 && argv[ti + 1]) secrets.push(argv[ti + 1]);
+  const secrets = [process.env.KOODRIVE_TOKEN ?? '', ...tokensInArgv(argv)];
   if (isCancellation(e)) {
     process.stderr.write('koodrive: cancelled\n');
     return 130;

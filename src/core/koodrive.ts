@@ -28,6 +28,8 @@ export interface KooDrive {
   client: KooDriveClient;
   transport: ApiTransport;
   dispatcher: Dispatcher;
+  /** Removes the tokens and session ids this client has sent (and bearer/signature patterns) from text. */
+  redact(text: string): string;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function createKooDrive(o: KooDriveOptions): KooDrive {
     client: new KooDriveClient(transport),
     transport,
     dispatcher,
+    redact: (text) => transport.secrets.redact(text),
     close: () => dispatcher.close(),
   };
 }

@@ -75,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     logger,
     signIn: () => Promise.resolve(vscode.commands.executeCommand('koodrive.signIn')),
     showLog,
+    secrets: () => session.secretsForRedaction(),
   });
   const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }));
   context.subscriptions.push(tree);
@@ -106,7 +107,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     showCollapseAll: true,
   });
   context.subscriptions.push(view);
-  registerTestMode(context, { tree });
+  // Compiled out unless built with esbuild.js --test-hooks (testMode.ts).
+  if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree });
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
   const applyState = (): void => {

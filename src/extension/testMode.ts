@@ -1,8 +1,14 @@
 /**
  * Test mode, for the extension-host integration suite (test/extensionHost/)
- * only. Inert unless the extension host runs with KOODRIVE_TEST_MODE=1, which
- * only the test harnesses set (runElectron.ts through extensionTestsEnv,
- * runCodeServer.ts through code-server's environment).
+ * only. Compiled in only when esbuild.js runs with `--test-hooks` (which
+ * defines `__KOODRIVE_TEST_HOOKS__` as true): in every other build, the
+ * production .vsix included, the constant is false, activate() never calls
+ * registerTestMode and the bundler drops this module, so no shipped build can
+ * expose SecretStorage whatever its environment. test/unit/build checks that.
+ * Even in a test-hooks build it stays inert unless the extension host runs
+ * with KOODRIVE_TEST_MODE=1 (a second lock), which only the test harnesses
+ * set (runElectron.ts through extensionTestsEnv, runCodeServer.ts through
+ * code-server's environment).
  *
  * It then registers one command, not contributed (so never in the palette),
  * through which the suite reaches what the public `vscode` API cannot show
@@ -10,7 +16,8 @@
  * (getChildren / getTreeItem), and the extension's SecretStorage. Everything else the suite does goes through
  * the real commands, prompts and storage.
  *
- * activate() calls, once the tree exists:   registerTestMode(context, { tree });
+ * activate() calls, once the tree exists:
+ *   if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree });
  */
 import * as vscode from 'vscode';
 
@@ -23,7 +30,7 @@ export interface TestHooks {
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {
-  if (process.env[TEST_MODE_ENV] !== '1') return;
+  if (!__KOODRIVE_TEST_HOOKS__ || process.env[TEST_MODE_ENV] !== '1') return;
   // The extension's own SecretStorage, to check where the token is (and is not) kept.
   const exposed = { ...hooks, secrets: context.secrets };
   context.subscriptions.push(vscode.commands.registerCommand(TEST_HOOKS_COMMAND, () => exposed));

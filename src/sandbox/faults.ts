@@ -29,11 +29,15 @@ export interface FaultMatch {
   partNumber?: number;
   /** part: the upload's fileId; download: the downloaded file; api: body.fileId / body.fileIds[] / path. */
   fileId?: string;
+  /** api: every named query parameter must have this value, e.g. `{ teamType: '2' }` (teamList of groups only). */
+  query?: Record<string, string>;
 }
 
 export type FaultAction =
-  /** Answer with this status instead (api: JSON error body; part/download: S3 XML). `retryAfter` in seconds. */
-  | { kind: 'status'; status: number; retryAfter?: number }
+  /** Answer with this status instead (api: JSON error body; part/download: S3 XML). `retryAfter` in seconds.
+   *  api: `echoToken` puts the request's access token (without its "Bearer" scheme) into the error message,
+   *  as a careless gateway might: the client must keep it out of everything it prints. */
+  | { kind: 'status'; status: number; retryAfter?: number; echoToken?: boolean }
   /** Destroy the connection: api at once; part after `afterBytes` of the request body; download after `afterBytes` of the response body. */
   | { kind: 'reset'; afterBytes?: number }
   /** Send nothing for `ms`, then proceed normally. */
@@ -78,6 +82,7 @@ export interface FaultProbe {
   path: string;
   partNumber?: number;
   fileIds?: string[];
+  query?: URLSearchParams;
 }
 
 export interface FaultHooks {
@@ -105,7 +110,7 @@ export class FaultController {
     if (problem) throw new TypeError(`invalid fault: ${problem}`);
     const f: ActiveFault = {
       id: randomUUID(),
-      match: { ...spec.match },
+      match: { ...spec.match, ...(spec.match.query ? { query: { ...spec.match.query } } : {}) },
       action: { ...spec.action },
       remaining: spec.times ?? 1,
       skip: spec.skip ?? 0,
@@ -184,6 +189,9 @@ function matches(m: FaultMatch, p: FaultProbe): boolean {
   if (m.method && m.method.toUpperCase() !== p.method.toUpperCase()) return false;
   if (m.path && !p.path.includes(m.path)) return false;
   if (m.partNumber !== undefined && m.partNumber !== p.partNumber) return false;
+  if (m.query) {
+    for (const [name, value] of Object.entries(m.query)) if (p.query?.get(name) !== value) return false;
+  }
   if (m.fileId !== undefined) {
     const inIds = p.fileIds?.includes(m.fileId) ?? false;
     if (!inIds && !(p.target === 'api' && p.path.includes(m.fileId))) return false;
@@ -211,6 +219,12 @@ export function validateFaultSpec(spec: unknown): string | undefined {
   if (match.method !== undefined && typeof match.method !== 'string') return 'match.method must be a string';
   if (match.fileId !== undefined && typeof match.fileId !== 'string') return 'match.fileId must be a string';
   if (match.partNumber !== undefined && !nonNegInt(match.partNumber)) return 'match.partNumber must be an integer';
+  if (match.query !== undefined) {
+    if (match.target !== 'api') return 'match.query applies to api requests only';
+    if (!isObj(match.query) || !Object.values(match.query).every((v) => typeof v === 'string')) {
+      return 'match.query must be an object of strings';
+    }
+  }
   if (!isObj(action)) return 'action must be an object';
   const kind = action.kind as FaultKind;
   if (!KINDS_BY_TARGET[match.target].includes(kind)) {
@@ -224,6 +238,7 @@ export function validateFaultSpec(spec: unknown): string | undefined {
         return 'status must be 400..599';
       }
       if (action.retryAfter !== undefined && !nonNegInt(action.retryAfter)) return 'retryAfter must be seconds >= 0';
+      if (action.echoToken !== undefined && (typeof action.echoToken !== 'boolean' || match.target !== 'api')) return 'echoToken must be a boolean, for api faults';
       return undefined;
     case 'reset':
       return action.afterBytes === undefined || nonNegInt(action.afterBytes) ? undefined : 'afterBytes must be >= 0';

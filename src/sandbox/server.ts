@@ -156,7 +156,11 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffe
 }
 
 /** The body an injected status fault answers with on an API path. */
-function faultBody(status: number): unknown {
+function faultBody(status: number, echoedToken?: string): unknown {
+  if (echoedToken !== undefined) {
+    const echo = `the access token ${echoedToken} was not accepted here`;
+    return status >= 500 ? { code: Codes.Internal, msg: `inner server invoke failure: ${echo}` } : { code: Codes.BadRequest, msg: echo };
+  }
   if (status === 429) {
     return { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached: policy user over ratelimit' };
   }
@@ -331,7 +335,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const ids: string[] = [];
     if (typeof body.fileId === 'string') ids.push(body.fileId);
     if (Array.isArray(body.fileIds)) for (const x of body.fileIds) if (typeof x === 'string') ids.push(x);
-    const fault: FaultAction | undefined = faults.take({ target: 'api', method, path: u.pathname, fileIds: ids }, [
+    const fault: FaultAction | undefined = faults.take({ target: 'api', method, path: u.pathname, fileIds: ids, query: u.searchParams }, [
       'status',
       'reset',
       'delay',
@@ -344,7 +348,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     if (fault?.kind === 'status') {
-      return sendJson(res, fault.status, faultBody(fault.status), fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {});
+      const echoed = fault.echoToken ? String(req.headers.authorization ?? '').replace(/^Bearer[+ ]/i, '') : undefined;
+      return sendJson(res, fault.status, faultBody(fault.status, echoed), fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {});
     }
     if (fault?.kind === 'malformed' && fault.body === 'html') {
       res.writeHead(fault.status ?? 502, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(GATEWAY_ERROR_PAGE) });

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { installExtension, RunningCodeServer, startCodeServer, writeUserSettings } from './codeServer';
-import { artifactsDir, vsixPath } from './paths';
+import { artifactsDir, testHooksVsixPath, vsixPath } from './paths';
 import { SandboxProcess, startSandboxProcess } from './sandboxProcess';
 import { launchBrowser, openWorkbench, widenSideBar } from './workbench';
 
@@ -21,6 +21,8 @@ export interface HarnessOptions {
   env?: (ctx: { sandbox: SandboxProcess; root: string; scratch: string; workspace: string }) => Record<string, string>;
   /** More .vsix files to install next to the extension. */
   extraVsix?: string[];
+  /** Install the build with test hooks compiled in (the suites) instead of the production .vsix (the demo). */
+  testHooks?: boolean;
   /** Runs after the extensions are installed, before code-server starts. */
   afterInstall?: (dirs: { extensionsDir: string; userDataDir: string }) => void;
   /** Fills the workspace folder before code-server opens it. */
@@ -58,7 +60,8 @@ export interface Harness {
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const log = opts.log ?? ((line: string) => console.log(`[harness] ${line}`));
-  if (!fs.existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run the e2e setup first (node out/test/e2e/setup.js)`);
+  const extensionVsix = opts.testHooks ? testHooksVsixPath : vsixPath;
+  if (!fs.existsSync(extensionVsix)) throw new Error(`${extensionVsix} is missing: run the e2e setup first (node out/test/e2e/setup.js)`);
   const artifacts = path.join(artifactsDir, opts.name);
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
@@ -97,7 +100,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     cleanups.push(() => sandbox.stop());
     log(`sandbox at ${sandbox.url}`);
 
-    for (const vsix of [vsixPath, ...(opts.extraVsix ?? [])]) installExtension(vsix, dirs);
+    for (const vsix of [extensionVsix, ...(opts.extraVsix ?? [])]) installExtension(vsix, dirs);
     opts.afterInstall?.(dirs);
     writeUserSettings(dirs.userDataDir, opts.settings);
 

@@ -35,7 +35,10 @@ export const node24Bin = path.join(node24Dir, 'bin', 'node');
 export const codeServerPrefix = path.join(cacheDir, 'code-server');
 export const codeServerEntry = path.join(codeServerPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
+/** The production .vsix (no test hooks): what a user installs and the demo runs. */
 export const vsixPath = path.join(cacheDir, 'koodrive.vsix');
+/** The same extension built with `esbuild.js --test-hooks` (src/extension/testMode.ts): what the suites install. */
+export const testHooksVsixPath = path.join(cacheDir, 'koodrive-test-hooks.vsix');
 /** The test-only extension that runs the extension-host suite in code-server. */
 export const runnerVsixPath = path.join(cacheDir, 'koodrive-test-runner.vsix');
 /** The extension-host suite bundle (esbuild.js entry test/extensionHost/index.ts). */

@@ -23,6 +23,7 @@ import {
   node24Prefix,
   repoRoot,
   runnerVsixPath,
+  testHooksVsixPath,
   vsixPath,
 } from './paths';
 
@@ -37,6 +38,8 @@ export interface SetupResult {
   codeServerEntry: string;
   chromium: string;
   vsix: string | undefined;
+  /** The extension with its test hooks compiled in (the suites install this one). */
+  testHooksVsix: string | undefined;
   runnerVsix: string | undefined;
 }
 
@@ -47,12 +50,15 @@ export function setup(options: { vsix?: boolean; log?: (line: string) => void } 
   timed(log, `node ${NODE24_VERSION}`, () => ensureNode24(log));
   timed(log, `code-server ${CODE_SERVER_VERSION}`, () => ensureCodeServer(log));
   let vsix: string | undefined;
+  let testHooksVsix: string | undefined;
   let runnerVsix: string | undefined;
   if (options.vsix !== false) {
-    vsix = timed(log, 'package the extension', () => packageExtension());
+    // The test-hooks build first, so dist/ ends up holding the production bundles.
+    testHooksVsix = timed(log, 'package the extension with test hooks', () => packageExtension(testHooksVsixPath, ['--test-hooks']));
+    vsix = timed(log, 'package the extension', () => packageExtension(vsixPath, []));
     runnerVsix = timed(log, 'package the test-runner extension', () => packageRunnerExtension());
   }
-  return { node24: node24Bin, codeServerEntry, chromium: chromiumPath, vsix, runnerVsix };
+  return { node24: node24Bin, codeServerEntry, chromium: chromiumPath, vsix, testHooksVsix, runnerVsix };
 }
 
 function ensureAptPackages(log: (line: string) => void): void {
@@ -113,16 +119,20 @@ function ensureCodeServer(log: (line: string) => void): void {
   fs.writeFileSync(marker, wanted);
 }
 
-/** Production bundles + `vsce package` (the .vscodeignore allowlist decides the contents). */
-function packageExtension(): string {
-  run(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot, quiet: true });
+/**
+ * Production bundles + `vsce package` (the .vscodeignore allowlist decides the
+ * contents). `buildFlags` ['--test-hooks'] makes the suites' build: the same
+ * bundles with src/extension/testMode.ts compiled in.
+ */
+function packageExtension(out: string, buildFlags: string[]): string {
+  run(process.execPath, ['esbuild.js', '--production', ...buildFlags], { cwd: repoRoot, quiet: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  fs.rmSync(vsixPath, { force: true });
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsixPath], {
+  fs.rmSync(out, { force: true });
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], {
     cwd: repoRoot,
     quiet: true,
   });
-  return vsixPath;
+  return out;
 }
 
 /** test/extensionHost/runnerExtension (compiled by tsc to out/) as its own small .vsix. */

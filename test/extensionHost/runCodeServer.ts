@@ -29,6 +29,7 @@ async function main(): Promise<number> {
   let resultsFile = '';
   const h = await startHarness({
     name: 'exthost',
+    testHooks: true,
     extraVsix: [runnerVsixPath],
     afterInstall: ({ extensionsDir }) => {
       // Inside the extension's folder, so the suite's require('vscode') is the

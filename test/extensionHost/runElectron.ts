@@ -3,10 +3,11 @@
  * the usual way on a developer laptop with internet (it downloads VS Code).
  * On machines without internet use runCodeServer.ts (`npm run test:exthost`).
  *
- *   npm run build && npm run compile-tests && node out/test/extensionHost/runElectron.js
+ *   node esbuild.js --test-hooks && npm run compile-tests && node out/test/extensionHost/runElectron.js
  *
- * The repository itself is the extension under development (dist/extension.js),
- * and the suite is the bundle dist/extensionHostTests.js, inside it.
+ * The repository itself is the extension under development (dist/extension.js,
+ * built with its test hooks: a plain `npm run build` compiles them out), and
+ * the suite is the bundle dist/extensionHostTests.js, inside it.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,7 +19,7 @@ import { SANDBOX_URL_ENV, SCRATCH_ENV, TEST_MODE_ENV } from './results';
 async function main(): Promise<void> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   const suite = path.join(repoRoot, 'dist', 'extensionHostTests.js');
-  if (!fs.existsSync(suite)) throw new Error(`${suite} is missing: run npm run build`);
+  if (!fs.existsSync(suite)) throw new Error(`${suite} is missing: run node esbuild.js --test-hooks`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'koodrive-electron-'));
   const workspace = path.join(root, 'workspace');
   const scratch = path.join(root, 'scratch');

@@ -146,6 +146,17 @@ describe('sandbox faults', function () {
     assert.equal(r.body.code, 13000201);
   });
 
+  it('matches API requests by query parameters (teamList of groups only)', async () => {
+    sb.faults.add({ match: { target: 'api', path: '/space/teamList', query: { teamType: '2' } }, action: { kind: 'status', status: 501 }, times: 5 });
+    const groups = await c.get('/space/teamList?offset=0&limit=100&teamType=2');
+    assert.equal(groups.status, 501);
+    const departments = await c.get('/space/teamList?offset=0&limit=100&teamType=0');
+    assert.equal(departments.status, 200);
+    assert.equal(sb.faults.list()[0].fired, 1, 'only the groups listing was hit');
+    assert.throws(() => sb.faults.add({ match: { target: 'part', query: { a: 'b' } }, action: { kind: 'delay', ms: 1 } }), /api requests only/);
+    assert.throws(() => sb.faults.add({ match: { target: 'api', query: { a: 2 } as never }, action: { kind: 'delay', ms: 1 } }), /object of strings/);
+  });
+
   it('replies with malformed bodies: an HTML error page, truncated JSON, an empty 200', async () => {
     sb.faults.add({ match: { target: 'api', path: '/directory' }, action: { kind: 'malformed', body: 'html' } });
     let r = await c.post('/directory', { fileName: 'html', fileType: '10', containerId: pc });

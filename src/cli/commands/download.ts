@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { parseCommandArgs } from '../args';
 import type { ProgressEvent } from '../../core/progress';
 import { KooDriveError } from '../../core/errors';
-import { redactText } from '../../core/redact';
 import { resolveSpace } from '../../core/spaces';
 import { ConflictPolicy, DownloadFileResult, downloadFiles, resolveDownloadItems } from '../../core/transfer/download/downloadFiles';
 import { CliContext, formatBytes } from '../context';
@@ -54,7 +53,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     line.done();
   }
 
-  const entries = files.map(toEntry);
+  const entries = files.map((r) => toEntry(r, ctx.redact));
   if (ctx.flags.json) ctx.out(JSON.stringify(entries));
   else report(ctx, entries, targetDir, Date.now() - started);
   const failed = entries.filter((e) => e.status === 'failed');
@@ -65,12 +64,13 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   }
 }
 
-function toEntry(r: DownloadFileResult): Entry {
+/** `redact`: the CLI's (token from flags/environment), so a --json message never carries it. */
+function toEntry(r: DownloadFileResult, redact: (text: string) => string): Entry {
   const e: Entry = {
     fileId: r.fileId, remotePath: r.remotePath, localPath: r.localPath ?? null, size: r.size, sha256: r.sha256 ?? null, status: r.status,
   };
   if (r.resumedFrom) e.resumedFrom = r.resumedFrom;
-  if (r.error) e.error = { code: r.error.code, message: redactText(r.error.message) };
+  if (r.error) e.error = { code: r.error.code, message: redact(r.error.message) };
   return e;
 }
 

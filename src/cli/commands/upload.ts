@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { parseCommandArgs } from '../args';
 import { resolveSpace } from '../../core/spaces';
 import { isCancellation, KooDriveError, localIoError } from '../../core/errors';
-import { redactText } from '../../core/redact';
 import { checkRemoteName } from '../../core/remoteNames';
 import { checkPartSize, planParts } from '../../core/transfer/upload/partPlan';
 import { ConflictPolicy, uploadFile, UploadResult } from '../../core/transfer/upload/uploadFile';
@@ -69,7 +68,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
         const s = await uploadFolder(deps, t.path, { space, parentFolderId }, {
           ...common, conflict, exclude: values.exclude, useGitignore: !values['no-gitignore'],
         });
-        for (const f of s.files) entries.push(f.status === 'uploaded' ? fromResult(f.result) : failed(f.localPath, f.error));
+        for (const f of s.files) entries.push(f.status === 'uploaded' ? fromResult(f.result) : failed(f.localPath, f.error, ctx.redact));
         for (const k of s.skipped) if (k.reason !== 'excluded') entries.push({ status: 'not-uploaded', localPath: k.absPath, reason: k.reason, message: k.message });
       } else {
         try {
@@ -77,7 +76,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
         } catch (e) {
           // An expired session fails every later file too: one clear "sign in again" instead.
           if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired') || targets.length === 1) throw e;
-          entries.push(failed(t.path, e));
+          entries.push(failed(t.path, e, ctx.redact));
         }
       }
     }
@@ -96,9 +95,10 @@ function fromResult(r: UploadResult): Entry {
   };
 }
 
-function failed(localPath: string, e: unknown): Entry {
+/** `redact`: the CLI's (token from flags/environment), so a --json message never carries it. */
+function failed(localPath: string, e: unknown, redact: (text: string) => string): Entry {
   const err = KooDriveError.is(e) ? e : new KooDriveError('ApiError', String((e as Error)?.message ?? e));
-  return { status: 'failed', localPath, error: { code: err.code, message: redactText(err.message) } };
+  return { status: 'failed', localPath, error: { code: err.code, message: redact(err.message) } };
 }
 
 function report(ctx: CliContext, entries: Entry[], ms: number): void {

@@ -3,6 +3,11 @@
  * gateway codes (APIGW.*), S3-style storage errors and undici/Node socket
  * errors become a `KooDriveError`, and where retryability is decided
  * (rclone's `shouldRetry`). Everything else branches on `KooDriveError.code`.
+ *
+ * "Not available here" (HTTP 404, 405, 501) is never retryable, whatever the
+ * body says: the server does not have that endpoint or object, and asking
+ * again only delays the answer (a 501 from an edition without Keep Forever
+ * used to be sent five times).
  */
 import { KooDriveError, KooDriveErrorCode, KooDriveErrorOptions } from '../errors';
 import type { Envelope } from './types';
@@ -76,12 +81,37 @@ export interface ResponseContext {
   clockSkewSuspected?: boolean;
 }
 
+/** HTTP statuses meaning "this server does not offer that": the answer will not change if we ask again. */
+const NOT_AVAILABLE_HERE = new Set([404, 405, 501]);
+
+/** True for 404/405/501: the endpoint or object is not available on this server. */
+export function isNotAvailableHere(status: number | undefined): boolean {
+  return status !== undefined && NOT_AVAILABLE_HERE.has(status);
+}
+
 /** Maps a parsed JSON body that is not a success (HTTP error or non-zero code). */
 export function errorFromEnvelope(body: Envelope, ctx: ResponseContext): KooDriveError {
+  const err = errorFromEnvelopeBody(body, ctx);
+  // A 404/405/501 carrying a retryable KooDrive code (e.g. 13000201 "internal
+  // service error") is still "not here": the status decides.
+  if (err.retryable && isNotAvailableHere(ctx.status)) {
+    return new KooDriveError(err.code, err.message, {
+      status: err.status, traceId: err.traceId, apiCode: err.apiCode, retryAfterMs: err.retryAfterMs, retryable: false,
+    });
+  }
+  return err;
+}
+
+function errorFromEnvelopeBody(body: Envelope, ctx: ResponseContext): KooDriveError {
   const apiCode = parseApiCode(body.code);
   const serverMsg = (body.msg ?? body.error_msg ?? '').toString().trim();
   const common = { status: ctx.status, traceId: ctx.traceId, apiCode, retryAfterMs: ctx.retryAfterMs };
 
+  if (ctx.status === 405 || ctx.status === 501) {
+    // The body's code (often a generic "internal error") says less than "not offered here".
+    const byStatus = errorFromStatus(ctx, serverMsg)!;
+    return new KooDriveError(byStatus.code, byStatus.message, { ...common, retryable: false });
+  }
   if (ctx.status === 401 && !ctx.clockSkewSuspected) return authRejected(body.error_code, serverMsg, common);
   if (ctx.status === 401 || ctx.status === 403 || typeof body.error_code === 'string') {
     const fromStatus = errorFromStatus(ctx, serverMsg);
@@ -141,6 +171,9 @@ export function errorFromStatus(ctx: ResponseContext, serverMsg = ''): KooDriveE
   if (status === 404) return new KooDriveError('NotFound', `Not found${suffix}`, opts);
   if (status === 408) return new KooDriveError('Timeout', `The request timed out${suffix}`, { ...opts, retryable: true });
   if (status === 429) return new KooDriveError('RateLimited', `KooDrive is throttling requests${suffix}`, { ...opts, retryable: true });
+  if (status === 405 || status === 501) {
+    return new KooDriveError(status === 501 ? 'ServerError' : 'InvalidInput', `This KooDrive server does not offer this (HTTP ${status})${suffix}`, { ...opts, retryable: false });
+  }
   if (status >= 500) return new KooDriveError('ServerError', `KooDrive server error (HTTP ${status})${suffix}`, { ...opts, retryable: true });
   if (status >= 400) return new KooDriveError('InvalidInput', `KooDrive rejected the request (HTTP ${status})${suffix}`, opts);
   return new KooDriveError('BadResponse', `Unexpected HTTP status ${status}${suffix}`, opts);

@@ -6,7 +6,7 @@ import { Dispatcher, request } from 'undici';
 import { sleep, throwIfAborted } from '../cancellation';
 import { KooDriveError } from '../errors';
 import { Logger, silentLogger } from '../logger';
-import { redactText, redactUrl } from '../redact';
+import { redactingLogger, redactUrl, SecretList } from '../redact';
 import { ServerClock, xDateOutsideWindow } from './clock';
 import { authorizationHeader, CredentialsProvider } from './credentials';
 import { errorFromEnvelope, errorFromStatus, errorFromTransport, failedBeforeSending, isSuccessCode, parseRetryAfter } from './errorMapping';
@@ -61,13 +61,16 @@ export interface CallOptions {
 
 export class ApiTransport {
   readonly clock: ServerClock;
+  /** Every token and session id this transport has sent: its log lines, and whoever logs its errors, redact them. */
+  readonly secrets = new SecretList();
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
   private readonly maxResponseBytes: number;
 
   constructor(private readonly options: TransportOptions) {
     this.clock = options.clock ?? new ServerClock();
-    this.logger = options.logger ?? silentLogger;
+    // Every line this transport logs is redacted with the secrets it has sent, whatever the host's logger does.
+    this.logger = redactingLogger(options.logger ?? silentLogger, () => this.secrets.list());
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
   }
@@ -110,7 +113,7 @@ export class ApiTransport {
         if (!err.retryable || !mayRepeat || attempt >= this.retry.maxAttempts) throw err;
         const delay = retryDelayMs(err, attempt, this.retry);
         if (delay === undefined) throw err;
-        this.logger.info(`Retrying ${opts.method} ${opts.path} in ${delay} ms (attempt ${attempt + 1}/${this.retry.maxAttempts}): ${err.message}`);
+        this.logger.info(`Retrying ${opts.method} ${opts.path} in ${delay} ms (attempt ${attempt + 1}/${this.retry.maxAttempts}): ${this.secrets.redact(err.message)}`);
         await sleep(delay, opts.signal);
       }
     }
@@ -126,8 +129,10 @@ export class ApiTransport {
       language: this.options.language ?? 'en-US',
       ...opts.extraHeaders,
     };
+    this.secrets.add(opts.extraHeaders?.['x-session-id']);
     if (opts.auth !== false) {
       const creds = await this.options.credentials.get();
+      this.secrets.add(creds.token, creds.sessionId);
       headers.authorization = await this.authorization();
       headers['x-user-id'] = creds.userId;
       if (opts.shareFolderId) headers['x-hw-share-folder-id'] = opts.shareFolderId;
@@ -189,7 +194,7 @@ export class ApiTransport {
       throw new KooDriveError('BadResponse', `KooDrive's answer to ${what} has no result code`, { status, traceId });
     }
     const err = errorFromEnvelope(env, ctx);
-    this.logger.debug(`${what} → ${err.code}${err.apiCode ? ` [${err.apiCode}]` : ''} ${redactText(err.message)} trace=${traceId}`);
+    this.logger.debug(`${what} → ${err.code}${err.apiCode ? ` [${err.apiCode}]` : ''} ${this.secrets.redact(err.message)} trace=${traceId}`);
     throw err;
   }
 }

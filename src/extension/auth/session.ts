@@ -70,6 +70,8 @@ export interface SessionDeps {
 export interface Connection {
   client: KooDriveClient;
   dispatcher: Dispatcher;
+  /** The client's own redaction (the tokens and session ids it has sent), for core's messages. */
+  redact(text: string): string;
   userId: string;
   endpoint: string;
   sandbox: boolean;
@@ -234,7 +236,7 @@ export class Session {
         },
       });
       this.drive = drive;
-      return { client: drive.client, dispatcher: drive.dispatcher, userId: info.userId, endpoint: normalizeEndpoint(info.url), sandbox: true };
+      return { client: drive.client, dispatcher: drive.dispatcher, redact: drive.redact, userId: info.userId, endpoint: normalizeEndpoint(info.url), sandbox: true };
     }
     const stored = this.stored;
     if (!stored) throw new KooDriveError('AuthRequired', l10n.t('You are not signed in to KooDrive.'));
@@ -249,7 +251,7 @@ export class Session {
       onAuthExpired: () => this.refresh(),
     });
     this.drive = drive;
-    return { client: drive.client, dispatcher: drive.dispatcher, userId: stored.userId, endpoint: stored.endpoint, sandbox: false };
+    return { client: drive.client, dispatcher: drive.dispatcher, redact: drive.redact, userId: stored.userId, endpoint: stored.endpoint, sandbox: false };
   }
 
   /** One refresh for all the calls that failed at once. */

@@ -39,7 +39,7 @@ export async function compareWithLocal(s: Services, target: RemoteFileTarget, re
       const tracker = new TransferTracker('download', { files: 1, bytes: rev.size });
       const throttled = new ThrottledProgress(tracker, report);
       try {
-        await downloadRevision({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger }, target.space, target.fileId, rev, copy, {
+        await downloadRevision({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger, redact: conn.redact }, target.space, target.fileId, rev, copy, {
           signal,
           onProgress: throttled.onProgress,
         });

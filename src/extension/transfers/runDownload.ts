@@ -53,7 +53,7 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
       const throttled = new ThrottledProgress(tracker, report);
       try {
         for (const { space, items } of groups.values()) {
-          const summary = await downloadFiles({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger }, space, items, {
+          const summary = await downloadFiles({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger, redact: conn.redact }, space, items, {
             targetDir,
             conflict: policy,
             onConflict: policy === 'ask' ? conflictAsker(s.prompts) : undefined,

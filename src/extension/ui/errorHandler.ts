@@ -20,6 +20,8 @@ export interface ErrorHandlerDeps {
   /** Runs the Sign In command. */
   signIn(): Promise<unknown>;
   showLog(): void;
+  /** Strings no message may show (the session's token and session id). */
+  secrets?(): readonly string[];
   now?(): number;
   /** How long after an auth prompt closes further auth errors stay quiet. */
   authQuietMs?: number;
@@ -54,12 +56,13 @@ export class ErrorHandler {
   }
 
   async report(err: unknown, opts: ReportOptions): Promise<void> {
-    const shown = presentError(err);
+    const secrets = this.deps.secrets?.() ?? [];
+    const shown = presentError(err, secrets);
     if (!shown) {
       this.deps.logger.info(`${opts.source}: cancelled`);
       return;
     }
-    const line = `${opts.source} failed: ${describeForLog(err)}`;
+    const line = `${opts.source} failed: ${describeForLog(err, secrets)}`;
     if (shown.severity === 'warning') this.deps.logger.warn(line);
     else this.deps.logger.error(line);
 

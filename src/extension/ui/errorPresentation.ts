@@ -14,13 +14,14 @@ export interface ErrorPresentation {
   severity: 'error' | 'warning';
 }
 
-export function presentError(err: unknown): ErrorPresentation | undefined {
+/** `secrets`: strings the message must never show (the session's token and id), besides redact.ts's patterns. */
+export function presentError(err: unknown, secrets: readonly string[] = []): ErrorPresentation | undefined {
   if (isCancellation(err)) return undefined;
   if (!KooDriveError.is(err)) {
-    const m = redactText(String((err as Error)?.message ?? err));
+    const m = redactText(String((err as Error)?.message ?? err), secrets);
     return { message: l10n.t('Unexpected error: {0}', m), actions: ['showLog'], severity: 'error' };
   }
-  const m = redactText(err.message);
+  const m = redactText(err.message, secrets);
   switch (err.code) {
     case 'AuthRequired':
       return { message: m, actions: ['signIn', 'showLog'], severity: 'warning' };
@@ -46,14 +47,14 @@ export function presentError(err: unknown): ErrorPresentation | undefined {
 }
 
 /** One log line: code, KooDrive code, trace id, message (redacted). */
-export function describeForLog(err: unknown): string {
+export function describeForLog(err: unknown, secrets: readonly string[] = []): string {
   if (KooDriveError.is(err)) {
     const parts: string[] = [err.code];
     if (err.apiCode !== undefined) parts.push(`[${err.apiCode}]`);
     if (err.status !== undefined) parts.push(`HTTP ${err.status}`);
     if (err.traceId) parts.push(`trace=${err.traceId}`);
-    return `${parts.join(' ')}: ${redactText(err.message)}`;
+    return `${parts.join(' ')}: ${redactText(err.message, secrets)}`;
   }
   const e = err as Error | undefined;
-  return redactText(e?.stack ?? String(e?.message ?? err));
+  return redactText(e?.stack ?? String(e?.message ?? err), secrets);
 }

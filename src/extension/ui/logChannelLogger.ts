@@ -5,7 +5,7 @@
  * bearer tokens, presigned-URL signatures and the current secrets.
  */
 import type { Logger } from '../../core/logger';
-import { redactText } from '../../core/redact';
+import { redactingLogger } from '../../core/redact';
 
 /** The part of vscode.LogOutputChannel used here. */
 export interface LogSink {
@@ -17,12 +17,5 @@ export interface LogSink {
 }
 
 export function channelLogger(sink: LogSink, secrets: () => readonly string[]): Logger {
-  const clean = (m: string): string => redactText(m, secrets());
-  return {
-    trace: (m) => sink.trace(clean(m)),
-    debug: (m) => sink.debug(clean(m)),
-    info: (m) => sink.info(clean(m)),
-    warn: (m) => sink.warn(clean(m)),
-    error: (m) => sink.error(clean(m)),
-  };
+  return redactingLogger(sink, secrets);
 }

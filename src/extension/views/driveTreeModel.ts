@@ -8,18 +8,22 @@
  * The model calls core only through `DriveTreeSource` (the data provider
  * binds it to the client); load errors become a message node and are passed
  * to `onError` (the one error wrapper), except AuthRequired, which empties
- * the tree so the welcome view with "Sign in" shows.
+ * the tree so the welcome view with "Sign in" shows. A space listing that
+ * failed while others loaded (shared folders on an edition without them)
+ * adds one warning item after the spaces that did load.
  */
 import { MAX_PAGE_SIZE } from '../../core/api/koodriveClient';
 import type { DriveItem, Page, Space, SpaceRef } from '../../core/api/models';
 import { isCancellation, KooDriveError } from '../../core/errors';
+import type { SpaceListing, SpaceListingWarning, SpacesResult } from '../../core/spaces';
 import { l10n } from '../l10n';
 import {
   ContainerNode, DriveNode, FileNode, FolderNode, folderIdOf, LoadMoreNode, MessageNode, SpaceNode, spaceKey,
 } from './treeNodes';
 
 export interface DriveTreeSource {
-  listSpaces(): Promise<Space[]>;
+  /** The spaces that loaded, and the listings that failed (core's loadSpaces). */
+  listSpaces(): Promise<SpacesResult>;
   listFolder(space: Space, folderId: string, cursor: string | undefined, pageSize: number): Promise<Page<DriveItem>>;
 }
 
@@ -45,9 +49,15 @@ export function compareItems(a: DriveItem, b: DriveItem): number {
 
 const SPACE_ORDER: Record<Space['kind'], number> = { personal: 0, department: 1, group: 2, shared: 3 };
 
+interface LoadedSpaces {
+  nodes: SpaceNode[];
+  /** One item naming every listing that failed, when any did. */
+  warning?: MessageNode;
+}
+
 export class DriveTreeModel {
-  private spaces?: SpaceNode[];
-  private spacesPending?: Promise<SpaceNode[]>;
+  private spaces?: LoadedSpaces;
+  private spacesPending?: Promise<LoadedSpaces>;
   private readonly listings = new Map<string, Listing>();
   private readonly nodes = new Map<string, DriveNode>();
   private readonly pageSize: number;
@@ -59,7 +69,8 @@ export class DriveTreeModel {
   /** The spaces, personal first (the order listSpaces gives within a kind). */
   async roots(): Promise<DriveNode[]> {
     try {
-      return await this.loadSpaces();
+      const loaded = await this.loadSpaces();
+      return loaded.warning ? [...loaded.nodes, loaded.warning] : loaded.nodes;
     } catch (err) {
       return this.failed(undefined, err);
     }
@@ -115,19 +126,20 @@ export class DriveTreeModel {
 
   /** The spaces as last loaded (for pickers), loading them if needed. */
   async listSpaces(): Promise<Space[]> {
-    return (await this.loadSpaces()).map((n) => n.space);
+    return (await this.loadSpaces()).nodes.map((n) => n.space);
   }
 
-  private async loadSpaces(): Promise<SpaceNode[]> {
+  private async loadSpaces(): Promise<LoadedSpaces> {
     if (this.spaces) return this.spaces;
     if (!this.spacesPending) {
-      const pending = this.source.listSpaces().then((spaces) => {
-        const sorted = spaces
+      const pending = this.source.listSpaces().then(({ spaces, warnings }) => {
+        const nodes = spaces
           .map((s, i) => ({ s, i }))
           .sort((a, b) => SPACE_ORDER[a.s.kind] - SPACE_ORDER[b.s.kind] || a.i - b.i)
           .map(({ s }) => this.spaceNode(s));
-        if (this.spacesPending === pending) this.spaces = sorted;
-        return sorted;
+        const loaded: LoadedSpaces = { nodes, warning: warnings.length > 0 ? this.spacesWarning(warnings) : undefined };
+        if (this.spacesPending === pending) this.spaces = loaded;
+        return loaded;
       });
       this.spacesPending = pending;
       pending.catch(() => this.spacesPending === pending && (this.spacesPending = undefined));
@@ -210,11 +222,29 @@ export class DriveTreeModel {
     return [this.message(parent, l10n.t('Could not load: {0}', message), true)];
   }
 
-  private message(parent: ContainerNode | undefined, text: string, isError: boolean): MessageNode {
-    const key = `${parent?.key ?? 'root'}#message`;
+  /** "Could not list shared folders: <why>" (several listings: joined with "; "); clicking it refreshes the tree. */
+  private spacesWarning(warnings: SpaceListingWarning[]): MessageNode {
+    const parts = warnings.map((w) => l10n.t('{0}: {1}', listingLabel(w.listing), w.error.message));
+    return this.message(undefined, l10n.t('Could not list {0}', parts.join('; ')), true, 'root#spacesWarning');
+  }
+
+  private message(parent: ContainerNode | undefined, text: string, isError: boolean, key = `${parent?.key ?? 'root'}#message`): MessageNode {
     const node: MessageNode = { kind: 'message', key, parent, text, isError };
     this.nodes.set(key, node);
     return node;
+  }
+}
+
+function listingLabel(listing: SpaceListing): string {
+  switch (listing) {
+    case 'personal':
+      return l10n.t('the personal space');
+    case 'departments':
+      return l10n.t('departments');
+    case 'groups':
+      return l10n.t('groups');
+    case 'sharedFolders':
+      return l10n.t('shared folders');
   }
 }
 

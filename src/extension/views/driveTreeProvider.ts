@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { Space, SpaceRef } from '../../core/api/models';
-import { listSpaces } from '../../core/spaces';
 import type { SessionPort, TreePort } from '../services';
 import { DriveTreeModel } from './driveTreeModel';
+import { sessionTreeSource } from './driveTreeSource';
 import type { ContainerNode, DriveNode, LoadMoreNode } from './treeNodes';
 import { presentNode } from './treePresentation';
 
@@ -17,13 +17,7 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
   readonly model: DriveTreeModel;
 
   constructor(private readonly session: SessionPort, onError: (err: unknown) => void) {
-    this.model = new DriveTreeModel({
-      listSpaces: async () => {
-        const c = await session.connection();
-        return listSpaces(c.client, c.userId);
-      },
-      listFolder: async (space, folderId, cursor, pageSize) => (await session.connection()).client.listFiles(space, folderId, { cursor, pageSize }),
-    }, { onError });
+    this.model = new DriveTreeModel(sessionTreeSource(session), { onError });
   }
 
   getTreeItem(node: DriveNode): vscode.TreeItem {

@@ -29,7 +29,7 @@ describe('KooDrive in VS Code (e2e)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    h = await startHarness({ name: 'e2e', populateWorkspace });
+    h = await startHarness({ name: 'e2e', populateWorkspace, testHooks: true });
     wb = new Workbench(h.page!);
   });
 

@@ -75,6 +75,26 @@ describe('errorMapping', () => {
     assert.equal(errorFromEnvelope({}, { status: 502 }).retryable, true);
   });
 
+  it('never marks 404, 405 or 501 ("not available here") retryable, whatever code the body carries', () => {
+    for (const status of [404, 405, 501]) {
+      for (const body of [{}, { code: 13000201, msg: 'inner server invoke failure' }, { code: 13000999 }, { error_code: 'APIGW.0101' }]) {
+        const e = errorFromEnvelope(body, { status });
+        assert.equal(e.retryable, false, `${status} ${JSON.stringify(body)}`);
+        assert.equal(e.status, status);
+      }
+      assert.equal(errorFromStorage(status, '').retryable, false, `storage ${status}`);
+    }
+    const e501 = errorFromEnvelope({ code: 13000201, msg: 'inner server invoke failure' }, { status: 501 });
+    assert.equal(e501.code, 'ServerError');
+    assert.equal(e501.apiCode, 13000201);
+    assert.match(e501.message, /does not offer this \(HTTP 501\)/);
+    assert.equal(errorFromEnvelope({}, { status: 405 }).code, 'InvalidInput');
+    assert.equal(errorFromEnvelope({}, { status: 404 }).code, 'NotFound');
+    // Its neighbours stay retryable.
+    assert.equal(errorFromEnvelope({ code: 13000201 }, { status: 500 }).retryable, true);
+    assert.equal(errorFromEnvelope({}, { status: 503 }).retryable, true);
+  });
+
   it('maps storage 403 (expired/tampered presigned URL) to UrlExpired', () => {
     const e = errorFromStorage(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
     assert.equal(e.code, 'UrlExpired');

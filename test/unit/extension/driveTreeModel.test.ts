@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { DriveItem, Page, Space } from '../../../src/core/api/models';
 import { KooDriveError } from '../../../src/core/errors';
+import type { SpacesResult } from '../../../src/core/spaces';
 import { compareItems, DriveTreeModel, DriveTreeSource } from '../../../src/extension/views/driveTreeModel';
 import type { ContainerNode, DriveNode, FolderNode, LoadMoreNode } from '../../../src/extension/views/treeNodes';
 import { displayPath } from '../../../src/extension/views/treeNodes';
@@ -18,14 +19,14 @@ class FakeSource implements DriveTreeSource {
   spacesCalls = 0;
   failNext?: unknown;
   constructor(public spaces: Space[], public folders: Record<string, DriveItem[]>) {}
-  async listSpaces(): Promise<Space[]> {
+  async listSpaces(): Promise<SpacesResult> {
     this.spacesCalls++;
     if (this.failNext) {
       const e = this.failNext;
       this.failNext = undefined;
       throw e;
     }
-    return this.spaces;
+    return { spaces: this.spaces, warnings: [] };
   }
   async listFolder(space: Space, folderId: string, cursor: string | undefined, pageSize: number): Promise<Page<DriveItem>> {
     this.calls.push(`${space.containerId}/${folderId}@${cursor ?? 0}`);

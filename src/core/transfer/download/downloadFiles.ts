@@ -30,7 +30,8 @@ import type { ProgressListener } from '../../progress';
 import { DownloadLinkBatcher, DownloadLinkClient } from './downloadLinks';
 import { localError, lstatOrUndefined, placeExclusive, placeReplacing, SafeDirs, unlinkQuietly } from './downloadPaths';
 import { DownloadListClient, planDownload, PlannedFile } from './downloadPlan';
-import { aboutFile, downloadToPartial } from './downloadToPartial';
+import { aboutFile } from './downloadErrors';
+import { downloadToPartial } from './downloadToPartial';
 import { alternateName, localPathKey, partialName, resolveInside } from '../localNames';
 
 /** What to do when the local file already exists. 'ask' calls `onConflict`. */
@@ -61,6 +62,8 @@ export interface DownloadDeps {
   dispatcher: Dispatcher;
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
+  /** Removes the client's secrets from messages (`KooDrive.redact`); without it only the patterns of redact.ts apply. */
+  redact?(text: string): string;
 }
 
 export interface DownloadOptions {
@@ -303,6 +306,7 @@ async function downloadOne(e: Engine, job: PlannedFile): Promise<DownloadFileRes
       localPath: finalPath,
       retry: e.retry,
       logger: e.logger,
+      redact: e.deps.redact,
       fsync: e.fsync,
       signal: e.signal,
       onBytes: e.onProgress && ((bytesDone, bytesTotal) => e.onProgress!({ phase: 'downloading', subject: fileSubject, bytesDone, bytesTotal })),

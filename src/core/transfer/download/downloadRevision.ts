@@ -20,6 +20,8 @@ export interface RevisionDownloadDeps {
   dispatcher: Dispatcher;
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
+  /** Removes the client's secrets from messages (`KooDrive.redact`); without it only the patterns of redact.ts apply. */
+  redact?(text: string): string;
 }
 
 export async function downloadRevision(
@@ -57,6 +59,7 @@ export async function downloadRevision(
     subject,
     retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
     logger: deps.logger ?? silentLogger,
+    redact: deps.redact,
     fsync: false,
     signal: opts.signal,
     onBytes: opts.onProgress && ((bytesDone, bytesTotal) => opts.onProgress!({ phase: 'downloading', subject: destPath, bytesDone, bytesTotal })),

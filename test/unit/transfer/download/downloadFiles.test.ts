@@ -16,7 +16,7 @@ import type { DriveItem, Page } from '../../../../src/core/api/models';
 import { KooDriveError } from '../../../../src/core/errors';
 import { ConflictDecider, ConflictQuestion, downloadFiles, DownloadDeps } from '../../../../src/core/transfer/download/downloadFiles';
 import { placeExclusive, SafeDirs } from '../../../../src/core/transfer/download/downloadPaths';
-import { parseContentRange } from '../../../../src/core/transfer/download/downloadToPartial';
+import { parseContentRange } from '../../../../src/core/transfer/download/rangeRequest';
 import { partialName } from '../../../../src/core/transfer/localNames';
 
 interface FakeFile {
