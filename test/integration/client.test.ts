@@ -154,7 +154,7 @@ describe('API client against the sandbox (real HTTP)', function () {
 
   it('turns HTML pages, truncated JSON and empty bodies into clear errors', async () => {
     w.sandbox.faults.add({ match: { target: 'api', path: '/session/auth' }, action: { kind: 'malformed', body: 'html' }, times: 10 });
-    await assert.rejects(w.drive.client.checkSession(), (e: unknown) => KooDriveError.is(e) && /HTML|502/.test(e.message));
+    await assert.rejects(w.drive.client.checkSession(), (e: unknown) => KooDriveError.is(e, 'ServerError') && /HTTP 502.*HTML page instead of JSON/.test(e.message));
     w.sandbox.faults.clear();
     w.sandbox.faults.add({ match: { target: 'api', path: '/files/0' }, action: { kind: 'malformed', body: 'truncated-json' }, times: 10 });
     await assert.rejects(w.drive.client.listFiles(w.personal, 'root'), (e: unknown) => KooDriveError.is(e, 'BadResponse') && /malformed or truncated/.test(e.message));
