@@ -9,6 +9,7 @@
  *   POST   /__sandbox/faults                   FaultSpec or FaultSpec[] -> {ids}
  *   DELETE /__sandbox/faults                   remove all faults
  *   DELETE /__sandbox/faults/{id}              remove one
+ *   GET    /__sandbox/faults/fired?id=         {firings}: every time a fault fired (of fault `id` only, if given)
  *   POST   /__sandbox/reset                    remove all faults and reset the clock offset
  *   POST   /__sandbox/expire-urls              expire every presigned URL issued so far
  *   POST   /__sandbox/expire-tokens            {token?}: expire every token issued so far, or one (refresh still works)
@@ -94,6 +95,7 @@ export async function handleAdmin(ctx: AdminContext, req: IncomingMessage, res: 
       return json(res, 200, { ids: specs.map((s) => svc.faults.add(s as FaultSpec)) });
     }
   }
+  if (method === 'GET' && p === '/faults/fired') return json(res, 200, { firings: svc.faults.firings(q.get('id') ?? undefined) });
   const faultId = /^\/faults\/([^/]+)$/.exec(p);
   if (faultId && method === 'DELETE') return json(res, svc.faults.remove(faultId[1]) ? 200 : 404, {});
   if (method === 'POST' && p === '/reset') {

@@ -10,6 +10,9 @@
  *   part      PUT after URL validation:  status | reset | delay | stall
  *   download  GET after URL validation:  status | reset | delay | stall | corrupt
  *
+ * Every firing is logged (firings()): a test asserts that the fault it set up
+ * really happened, so it cannot pass with injection broken or mis-matched.
+ *
  * Plus three one-shot controls that are not counted faults: expire every
  * presigned URL issued so far, expire every token issued so far (refresh still
  * works), and shift the sandbox clock.
@@ -75,6 +78,21 @@ export interface ActiveFault {
   fired: number;
 }
 
+/** One time a fault fired: which fault, what it did, to which request. */
+export interface FaultFiring {
+  faultId: string;
+  kind: FaultKind;
+  target: FaultTarget;
+  method: string;
+  path: string;
+  partNumber?: number;
+  /** ISO time (real clock). */
+  at: string;
+}
+
+/** Firings kept (oldest dropped): enough for any test, bounded for a long-running sandbox. */
+const MAX_FIRINGS = 1000;
+
 /** What a hook point knows about the request. */
 export interface FaultProbe {
   target: FaultTarget;
@@ -98,6 +116,7 @@ const KINDS_BY_TARGET: Record<FaultTarget, FaultKind[]> = {
 
 export class FaultController {
   private faults: ActiveFault[] = [];
+  private readonly firingLog: FaultFiring[] = [];
 
   constructor(
     private readonly clock: SandboxClock,
@@ -141,6 +160,11 @@ export class FaultController {
     return this.faults.map((f) => ({ ...f, match: { ...f.match }, action: { ...f.action } }));
   }
 
+  /** Firings so far, oldest first; only those of fault `faultId` when given. Survives clear()/reset() (ids are unique). */
+  firings(faultId?: string): FaultFiring[] {
+    return this.firingLog.filter((f) => faultId === undefined || f.faultId === faultId).map((f) => ({ ...f }));
+  }
+
   /** Every presigned URL issued so far answers 403 AccessDenied "Request has expired". */
   expireUrls(): void {
     this.hooks.expireUrls();
@@ -177,6 +201,11 @@ export class FaultController {
       }
       f.remaining--;
       f.fired++;
+      this.firingLog.push({
+        faultId: f.id, kind: f.action.kind, target: probe.target, method: probe.method, path: probe.path,
+        ...(probe.partNumber !== undefined ? { partNumber: probe.partNumber } : {}), at: new Date().toISOString(),
+      });
+      if (this.firingLog.length > MAX_FIRINGS) this.firingLog.splice(0, this.firingLog.length - MAX_FIRINGS);
       if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
       return f.action;
     }

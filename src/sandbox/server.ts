@@ -44,7 +44,7 @@ import { Store } from './store';
 import { isObject } from './validate';
 
 export type { RecordedRequest } from './admin';
-export type { ActiveFault, FaultAction, FaultMatch, FaultSpec, FaultTarget } from './faults';
+export type { ActiveFault, FaultAction, FaultFiring, FaultMatch, FaultSpec, FaultTarget } from './faults';
 export { FaultController } from './faults';
 export type { SandboxUser } from './seed';
 export type { PendingUpload, SandboxFile, SandboxRevision, SandboxStoreView } from './store';

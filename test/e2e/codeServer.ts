@@ -40,6 +40,8 @@ export interface CodeServerOptions extends CodeServerDirs {
   /** code-server's stdout/stderr go here (a test artifact). */
   logFile: string;
   port?: number;
+  /** VS Code display language (code-server `--locale`), e.g. 'zh-cn': picks the extension's package.nls.<locale>.json and l10n bundle. */
+  locale?: string;
 }
 
 export interface RunningCodeServer {
@@ -100,6 +102,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
       '--ignore-last-opened',
       '--user-data-dir', opts.userDataDir,
       '--extensions-dir', opts.extensionsDir,
+      ...(opts.locale ? ['--locale', opts.locale] : []),
       opts.workspace,
     ],
     {

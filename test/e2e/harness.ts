@@ -37,6 +37,8 @@ export interface HarnessOptions {
   keepWorkspace?: boolean;
   sandboxPort?: number;
   codeServerPort?: number;
+  /** VS Code display language (code-server `--locale`), e.g. 'zh-cn'. */
+  locale?: string;
   log?: (line: string) => void;
 }
 
@@ -111,6 +113,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       env: opts.env?.({ sandbox, root, scratch: dirs.scratch, workspace: dirs.workspace }),
       logFile: path.join(artifacts, 'code-server.log'),
       port: opts.codeServerPort,
+      locale: opts.locale,
     });
     cleanups.push(() => codeServer.stop());
     log(`code-server at ${codeServer.url} (${Date.now() - t0} ms)`);

@@ -3,7 +3,7 @@
  * real client over undici, a real hash worker pool (the esbuild bundle in
  * dist/, so `npm test` builds first), and temp dirs with real files.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +17,9 @@ import { createKooDrive, KooDrive } from '../../src/core/koodrive';
 import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
 import type { UploadDeps } from '../../src/core/transfer/upload/uploadFile';
 import { Sandbox, SandboxOptions, startSandbox } from '../../src/sandbox/server';
+import { seededChunks } from './seededData';
+
+export { seededBytes } from './seededData';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../../dist/hashWorker.js');
 export const CLI_PATH = path.resolve(__dirname, '../../../dist/cli.js');
@@ -55,21 +58,17 @@ export async function startWorld(options: SandboxOptions = {}, driveOptions: { r
   };
 }
 
-/** Writes `size` pseudo-random bytes (streamed: big files never sit in memory) and returns their sha256. */
+/**
+ * Writes `size` bytes of the seed's reproducible stream (see seededData.ts;
+ * streamed: big files never sit in memory) and returns their sha256. The same
+ * seed always writes the same file, so a failure can be reproduced.
+ */
 export async function writeRandomFile(file: string, size: number, seed = 1): Promise<string> {
   const hash = createHash('sha256');
   const out = createWriteStream(file);
-  const block = randomBytes(Math.max(4, Math.min(size, 4 * MiB)));
-  block.writeUInt32LE(seed >>> 0, 0);
-  let left = size;
-  let i = 0;
-  while (left > 0) {
-    const n = Math.min(left, block.length);
-    const chunk = Buffer.from(block.subarray(0, n));
-    if (n >= 4) chunk.writeUInt32LE(i++, 0); // distinct blocks: a swapped part cannot go unnoticed
+  for (const chunk of seededChunks(seed, size)) {
     hash.update(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
-    left -= n;
   }
   out.end();
   await once(out, 'finish');

@@ -6,6 +6,7 @@ import type { ProgressEvent } from '../../src/core/progress';
 import { MIN_PART_SIZE } from '../../src/core/transfer/upload/partPlan';
 import { uploadFile, UploadTarget } from '../../src/core/transfer/upload/uploadFile';
 import { uploadFolder } from '../../src/core/transfer/upload/uploadFolder';
+import { proofCode } from '../../src/sandbox/proofCode';
 import { MiB, partPuts, waitFor, requestsTo, sha256, startWorld, World, writeRandomFile } from './helpers';
 
 describe('upload engine against the sandbox', function () {
@@ -93,7 +94,11 @@ describe('upload engine against the sandbox', function () {
     assert.equal(partPuts(w.sandbox).length, putsBefore);
     const creates = requestsTo(w.sandbox, '/files/create').slice(-2).map((q) => q.bodyJson as { sha256?: string; proofCode?: string; preHash?: string });
     assert.ok(creates[0].preHash && !creates[0].sha256, 'first create offers only preHash');
-    assert.ok(creates[1].sha256 && creates[1].proofCode, 'second create proves the content');
+    const bytes = await readFile(b);
+    assert.equal(creates[1].sha256, sha256(bytes), 'second create names the content');
+    // The proof is computed over the Authorization value actually sent (the log shows its scheme, the token is known).
+    assert.equal(requestsTo(w.sandbox, '/files/create').at(-1)!.headers.authorization, 'Bearer+<redacted>');
+    assert.equal(creates[1].proofCode, proofCode(`Bearer+${w.sandbox.token}`, bytes), 'second create proves the content');
     await assertStored(r.fileId, b);
   });
 
@@ -153,7 +158,9 @@ describe('upload engine against the sandbox', function () {
     await writeFile(path.join(root, 'ok-2.txt'), 'two');
     w.sandbox.faults.add({ match: { target: 'api', path: '/files/create' }, action: { kind: 'status', status: 400 }, skip: 0, times: 1 });
     const s = await uploadFolder(w.deps(), root, { space: w.personal, parentFolderId: 'root' }, { conflict: 'rename', fileConcurrency: 1 });
-    assert.deepEqual(s.files.map((f) => f.status), ['failed', 'uploaded', 'uploaded']);
+    assert.deepEqual(s.files.map((f) => `${f.status}:${f.relPath}`), ['failed:bad.txt', 'uploaded:ok-1.txt', 'uploaded:ok-2.txt']);
+    const failed = s.files[0];
+    assert.ok(failed.status === 'failed' && KooDriveError.is(failed.error, 'InvalidInput'), `bad.txt failed with the 400 it was given: ${failed.status === 'failed' ? failed.error.code : ''}`);
   });
 
   it('retries a part that fails with 500/503 and still completes', async () => {
@@ -220,7 +227,7 @@ describe('upload engine against the sandbox', function () {
     await assert.rejects(uploadFile(w.deps(), local, toRoot(), {
       partSize: MIN_PART_SIZE, concurrency: 1, signal: ac.signal,
       onProgress: (e) => e.phase === 'uploading' && e.bytesDone >= MIN_PART_SIZE && ac.abort(),
-    }));
+    }), (e: unknown) => KooDriveError.is(e, 'Cancelled'));
     await appendFile(local, 'more');
     const r = await uploadFile(w.deps(), local, toRoot(), { partSize: MIN_PART_SIZE });
     assert.equal(r.resumed, false);
@@ -231,11 +238,12 @@ describe('upload engine against the sandbox', function () {
     const local = file('moving.bin');
     await writeRandomFile(local, 16 * MiB, 36);
     w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 400 } });
+    const puts = partPuts(w.sandbox).length;
     const run = uploadFile(w.deps(), local, toRoot(), { partSize: MIN_PART_SIZE, concurrency: 1 });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => partPuts(w.sandbox).length >= puts + 2); // part 2 is being held: the upload is under way
     const t = new Date(Date.now() + 5000);
     await utimes(local, t, t); // a writer touched it
-    await assert.rejects(run, (e: unknown) => KooDriveError.is(e, 'SourceChanged') && /moving\.bin.*(modified|changed)/.test((e as Error).message));
+    await assert.rejects(run, (e: unknown) => KooDriveError.is(e, 'SourceChanged') && /moving\.bin was modified during the upload; nothing was saved/.test((e as Error).message));
     assert.equal(requestsTo(w.sandbox, '/files/complete').length, 0);
   });
 

@@ -22,6 +22,19 @@ function rawGet(url: string): Promise<{ status: number; bytes: number; error: bo
   });
 }
 
+/**
+ * The connection died without an HTTP answer. Which error the client sees
+ * depends on timing, not on the sandbox: ECONNRESET or EPIPE while it is still
+ * sending the body, UND_ERR_SOCKET ("other side closed") once it waits for the
+ * answer. All three mean the same observable outcome; any other error fails.
+ */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+function connectionLost(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  assert.ok(typeof code === 'string' && CONNECTION_LOST.has(code), `expected a lost connection, got ${String(e)}`);
+  return true;
+}
+
 describe('sandbox faults', function () {
   this.timeout(20_000);
   let sb: Sandbox;
@@ -53,8 +66,9 @@ describe('sandbox faults', function () {
   it('fails part PUTs with a status N times, then removes itself', async () => {
     const { url } = await partUrl();
     const data = Buffer.alloc(1000, 1);
-    sb.faults.add({ match: { target: 'part', partNumber: 1 }, action: { kind: 'status', status: 503, retryAfter: 2 }, times: 2 });
+    const id = sb.faults.add({ match: { target: 'part', partNumber: 1 }, action: { kind: 'status', status: 503, retryAfter: 2 }, times: 2 });
     assert.equal(sb.faults.list().length, 1);
+    assert.deepEqual(sb.faults.firings(id), []);
     let r = await c.put(url, data);
     assert.equal(r.status, 503);
     assert.equal(r.headers['retry-after'], '2');
@@ -63,6 +77,10 @@ describe('sandbox faults', function () {
     assert.equal(sb.faults.list().length, 0);
     r = await c.put(url, data);
     assert.equal(r.status, 200);
+    // Each firing is logged (and outlives the fault): tests assert that their fault really happened.
+    const firings = sb.faults.firings(id);
+    assert.deepEqual(firings.map((f) => [f.faultId, f.kind, f.target, f.method, f.partNumber]), [[id, 'status', 'part', 'PUT', 1], [id, 'status', 'part', 'PUT', 1]]);
+    assert.ok(firings.every((f) => f.path.startsWith('/obs/')));
   });
 
   it('fails the Nth matching request (skip) and only matching part numbers', async () => {
@@ -79,7 +97,8 @@ describe('sandbox faults', function () {
   it('resets a part upload after K bytes; nothing is stored', async () => {
     const { fileId, url } = await partUrl(200_000);
     sb.faults.add({ match: { target: 'part', fileId }, action: { kind: 'reset', afterBytes: 50_000 } });
-    await assert.rejects(c.put(url, Buffer.alloc(200_000, 3)));
+    await assert.rejects(c.put(url, Buffer.alloc(200_000, 3)), connectionLost);
+    assert.equal(sb.requests.filter((q) => q.method === 'PUT').at(-1)?.status, 0, 'no HTTP answer was sent');
     assert.equal(stored(fileId), 0);
     assert.equal((await c.put(url, Buffer.alloc(200_000, 3))).status, 200);
     assert.equal(stored(fileId), 1);
@@ -97,7 +116,8 @@ describe('sandbox faults', function () {
 
   it('resets an API call without an answer (the call is not executed)', async () => {
     sb.faults.add({ match: { target: 'api', path: '/directory' }, action: { kind: 'reset' } });
-    await assert.rejects(c.post('/directory', { fileName: 'never', fileType: '10', containerId: pc }));
+    await assert.rejects(c.post('/directory', { fileName: 'never', fileType: '10', containerId: pc }), connectionLost);
+    assert.equal(sb.requests.at(-1)?.status, 0, 'no HTTP answer was sent');
     assert.equal(sb.store.findByName(pc, 'root', 'never'), undefined);
   });
 
@@ -255,6 +275,9 @@ describe('sandbox admin endpoints', () => {
     assert.equal((await admin('GET', '/faults')).body.faults.length, 2);
     assert.equal((await c.get(`/space/${sb.userId}?type=1`)).status, 500);
     assert.equal((await admin('GET', '/faults')).body.faults.length, 1);
+    const fired = (await admin('GET', `/faults/fired?id=${r.body.ids[0]}`)).body.firings as Array<{ faultId: string; kind: string; path: string }>;
+    assert.deepEqual(fired.map((f) => [f.faultId, f.kind, f.path]), [[r.body.ids[0], 'status', `/koodrive/ose/v1/space/${sb.userId}`]]);
+    assert.deepEqual((await admin('GET', `/faults/fired?id=${r.body.ids[1]}`)).body.firings, [], 'the part fault has not fired');
     assert.equal((await admin('DELETE', `/faults/${r.body.ids[1]}`)).status, 200);
     assert.equal((await admin('POST', '/faults', { match: { target: 'nope' }, action: {} })).status, 400);
     await admin('POST', '/faults', { match: { target: 'api' }, action: { kind: 'delay', ms: 1 }, times: 100 });

@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { chmod, mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { staticCredentials } from '../../../src/core/api/credentials';
 import type { DriveItem } from '../../../src/core/api/models';
@@ -303,12 +305,25 @@ describe('bad inputs (integration): a clear message and no request that could lo
       assert.equal(fs.readFileSync(path.join(to, 'bi-hostile', '.._escape.txt'), 'utf8'), 'content 0');
     });
 
-    it('a custom endpoint over plain http to a non-loopback host: refused before connecting', async () => {
-      const t0 = Date.now();
-      const r = await cli(w, ['spaces', '--endpoint', 'http://10.255.255.1:9']);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /Refusing plain http to 10\.255\.255\.1: the access token would travel unencrypted/);
-      assert.ok(Date.now() - t0 < 10_000, 'no connection was attempted');
+    it('a custom endpoint over plain http to a non-loopback host: refused before connecting', async function () {
+      // A listener on this machine's own non-loopback address: it sees any connection attempt.
+      const address = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+      if (!address) this.skip();
+      let connections = 0;
+      const listener = net.createServer((s) => {
+        connections++;
+        s.destroy();
+      });
+      await new Promise<void>((resolve) => listener.listen(0, address, resolve));
+      try {
+        const port = (listener.address() as AddressInfo).port;
+        const r = await cli(w, ['spaces', '--endpoint', `http://${address}:${port}`]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, new RegExp(`Refusing plain http to ${address!.replace(/\./g, '\\.')}: the access token would travel unencrypted`));
+        assert.equal(connections, 0, 'no connection was attempted');
+      } finally {
+        await new Promise((resolve) => listener.close(resolve));
+      }
     });
 
     it('oversized answers: a 17 MiB JSON body is refused (BadResponse); a download body longer than listed is discarded (IntegrityFailed)', async () => {

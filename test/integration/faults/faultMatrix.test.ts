@@ -26,8 +26,8 @@ import { uploadFile, UploadTarget } from '../../../src/core/transfer/upload/uplo
 import { uploadFolder } from '../../../src/core/transfer/upload/uploadFolder';
 import { MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from '../helpers';
 import {
-  assertNotOnDrive, assertStoredAs, canSwitchUser, cli, depsFor, driveWithToken, errorLines, itemsOf, localTree, mark,
-  itemsVia, mountTinyTmpfs, newSessionToken, NOBODY, partialsIn, putRemote, remoteNames, sha256File, shareWith, since,
+  assertFired, assertNotOnDrive, assertStoredAs, canSwitchUser, cli, depsFor, driveWithToken, errorLines, itemsOf, localTree, mark,
+  itemsVia, mountTinyTmpfs, newSessionToken, NOBODY, partialsIn, putRemote, remoteAt, remoteNames, sha256File, shareWith, since,
   spawnCli, stateFiles, statuses,
 } from './support';
 
@@ -109,8 +109,11 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       await writeRandomFile(path.join(root, 'a.bin'), P + 1, 103);
       await writeFile(path.join(root, 'b.txt'), 'hello');
       await writeRandomFile(path.join(root, 'sub', 'c.bin'), MiB, 104);
-      w.sandbox.faults.add({ match: { target: 'part' }, action: { kind: 'reset', afterBytes: 256 * 1024 }, times: 3 });
+      const seq = mark(w.sandbox);
+      const reset = w.sandbox.faults.add({ match: { target: 'part' }, action: { kind: 'reset', afterBytes: 256 * 1024 }, times: 3 });
       const s = await uploadFolder(w.deps(), root, { space: w.personal, parentFolderId: 'root' }, { conflict: 'fail', partSize: P });
+      assertFired(w.sandbox, reset, 3);
+      assert.equal(statuses(w.sandbox, seq, '/obs/').filter((x) => x === 0).length, 3, 'three part PUTs were cut off and sent again');
       assert.deepEqual(s.files.map((x) => `${x.status}:${x.relPath}`), ['uploaded:a.bin', 'uploaded:b.txt', 'uploaded:sub/c.bin']);
       assertStoredAs(w, path.join(root, 'a.bin'), 'r1-folder', 'a.bin');
       assertStoredAs(w, path.join(root, 'b.txt'), 'r1-folder', 'b.txt');
@@ -564,8 +567,9 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
     it('the answer to files/complete is cut off (the file WAS completed): the engine checks the file and reports success, no duplicate', async () => {
       const f = local('r10-complete.bin');
       await writeRandomFile(f, P + 7, 1001);
-      w.sandbox.faults.add({ match: { target: 'api', path: '/files/complete' }, action: { kind: 'malformed', body: 'truncated-json' } });
+      const cut = w.sandbox.faults.add({ match: { target: 'api', path: '/files/complete' }, action: { kind: 'malformed', body: 'truncated-json' } });
       const r = await uploadFile(w.deps(), f, toRoot('rename'), { partSize: P });
+      assertFired(w.sandbox, cut, 1);
       assert.equal(r.fileName, 'r10-complete.bin');
       assertStoredAs(w, f, 'r10-complete.bin');
       assert.deepEqual(engineState(), [], 'no resume state that would upload it a second time');
@@ -577,8 +581,9 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
     it('an empty 200 body from files/complete: same — verified by file detail, reported once', async () => {
       const f = local('r10-empty.txt');
       await writeFile(f, 'empty answer');
-      w.sandbox.faults.add({ match: { target: 'api', path: '/files/complete' }, action: { kind: 'malformed', body: 'empty' } });
+      const empty = w.sandbox.faults.add({ match: { target: 'api', path: '/files/complete' }, action: { kind: 'malformed', body: 'empty' } });
       await uploadFile(w.deps(), f, toRoot('rename'), { flashThreshold: 0 });
+      assertFired(w.sandbox, empty, 1);
       assertStoredAs(w, f, 'r10-empty.txt');
       assert.deepEqual(remoteNames(w).filter((x) => x.startsWith('r10-empty')), ['r10-empty.txt']);
     });
@@ -604,8 +609,11 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
     it('an empty body from files/multipart/uploadUrl (a read) is simply asked again; the upload completes', async () => {
       const f = local('r10-url.bin');
       await writeRandomFile(f, P + 1, 1002);
-      w.sandbox.faults.add({ match: { target: 'api', path: '/files/multipart/uploadUrl' }, action: { kind: 'malformed', body: 'empty' } });
+      const seq = mark(w.sandbox);
+      const empty = w.sandbox.faults.add({ match: { target: 'api', path: '/files/multipart/uploadUrl' }, action: { kind: 'malformed', body: 'empty' } });
       await uploadFile(w.deps(), f, toRoot(), { partSize: P, flashThreshold: 0 });
+      assertFired(w.sandbox, empty, 1);
+      assert.equal(statuses(w.sandbox, seq, '/files/multipart/uploadUrl').length, 2, 'asked once more after the empty answer');
       assertStoredAs(w, f, 'r10-url.bin');
     });
 
@@ -636,10 +644,13 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       await writeRandomFile(f, P + 5, 1101);
       const drive = driveWithToken(w, w.sandbox.token, fast);
       try {
-        w.sandbox.faults.add({ match: { target: 'part', partNumber: 1 }, action: { kind: 'stall', afterBytes: MiB, ms: 5000 } });
-        const t0 = Date.now();
+        const seq = mark(w.sandbox);
+        const stall = w.sandbox.faults.add({ match: { target: 'part', partNumber: 1 }, action: { kind: 'stall', afterBytes: MiB, ms: 5000 } });
         await uploadFile(depsFor(w, drive), f, toRoot(), { partSize: P });
-        assert.ok(Date.now() - t0 < 5000, 'did not wait for the stall to end');
+        assertFired(w.sandbox, stall, 1);
+        const part1 = putsSince(seq).filter((q) => q.query?.partNumber === '1');
+        // Had the client waited for the stall to end, the first PUT would have been answered 200 and sent once.
+        assert.deepEqual(part1.map((q) => q.status), [0, 200], 'the stalled PUT was given up (no answer) and part 1 sent again');
         assertStoredAs(w, f, 'r11-part.bin');
       } finally {
         await drive.close();
@@ -664,8 +675,9 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       await writeFile(f, 'complete, then silence');
       const drive = driveWithToken(w, w.sandbox.token, fast);
       try {
-        w.sandbox.faults.add({ match: { target: 'api', path: '/files/complete' }, action: { kind: 'stall', ms: 3000 } });
+        const stall = w.sandbox.faults.add({ match: { target: 'api', path: '/files/complete' }, action: { kind: 'stall', ms: 3000 } });
         await uploadFile(depsFor(w, drive), f, toRoot('rename'));
+        assertFired(w.sandbox, stall, 1);
         assertStoredAs(w, f, 'r11-complete.txt');
         assert.deepEqual(remoteNames(w).filter((x) => x.startsWith('r11-complete')), ['r11-complete.txt']);
       } finally {
@@ -739,42 +751,72 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
   // ---------------------------------------------------------------------------
   describe('13. the local file changes during upload → aborted with a clear message, never completed with mixed content', () => {
     ownWorld();
-    /** Starts an upload whose part 2 is held on the server, runs `change` meanwhile, and expects a clear refusal. */
-    async function changeDuringUpload(name: string, change: (f: string) => Promise<void>, re: RegExp, codes: Array<KooDriveError['code']> = ['SourceChanged']): Promise<void> {
+    /** Part 2 is held this long on the server: ample time for the test to change the file (checked below). */
+    const HOLD_MS = 1500;
+    /**
+     * Starts an upload whose part 2 is held on the server, runs `change`
+     * meanwhile (before part 3 is read), and expects exactly `code` with a
+     * message matching `re`. `prepare` runs before the upload starts.
+     */
+    async function changeDuringUpload(name: string, change: (f: string) => Promise<void>, code: KooDriveError['code'], re: RegExp, prepare?: (f: string) => Promise<void>): Promise<void> {
       const f = local(name);
       await writeRandomFile(f, 3 * P + 100, name.length);
-      w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 400 } });
+      await prepare?.(f);
+      w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: HOLD_MS } });
       const seq = mark(w.sandbox);
       const run = uploadFile(w.deps(), f, toRoot(), { partSize: P, concurrency: 1 });
       await waitFor(partArrived(seq, 2));
       await change(f);
-      await assert.rejects(run, (e: unknown) => {
-        assert.ok(KooDriveError.is(e) && codes.includes(e.code), String(e));
-        assert.match(e.message, re);
-        return true;
-      });
+      assert.ok(!partArrived(seq, 3)(), 'the file was changed while part 2 was held, before part 3 was read');
+      await assert.rejects(run, is(code, re));
       assertNotOnDrive(w, name);
       assert.deepEqual(engineState(), [], 'no resume state: the old parts must not be reused');
     }
 
+    /** Overwrites 4 KiB inside part 3 (not yet sent), keeping the size. */
+    async function rewriteInPart3(f: string): Promise<void> {
+      const fh = await open(f, 'r+');
+      try {
+        await fh.write(Buffer.alloc(4096, 0x5a), 0, 4096, 2 * P + 10);
+      } finally {
+        await fh.close();
+      }
+    }
+
     it('the file grows: SourceChanged "was modified during the upload; nothing was saved"; complete is never called', async () => {
       const completes = requestsTo(w.sandbox, '/files/complete').length;
-      await changeDuringUpload('r13-grow.bin', (f) => appendFile(f, 'more bytes'), /r13-grow\.bin was modified during the upload; nothing was saved/);
+      await changeDuringUpload('r13-grow.bin', (f) => appendFile(f, 'more bytes'), 'SourceChanged', /r13-grow\.bin was modified during the upload; nothing was saved/);
       assert.equal(requestsTo(w.sandbox, '/files/complete').length, completes);
     });
 
     it('the file shrinks: SourceChanged "became shorter"', async () => {
-      await changeDuringUpload('r13-shrink.bin', (f) => truncate(f, P + MiB), /r13-shrink\.bin (became shorter|was modified|changed)/);
+      await changeDuringUpload('r13-shrink.bin', (f) => truncate(f, P + MiB), 'SourceChanged', /r13-shrink\.bin became shorter while it was being uploaded/);
     });
 
-    it('same size, content rewritten and the modification time put back: the drive\'s hash chain refuses it (IntegrityFailed), nothing saved', async () => {
+    it('same size, content rewritten, modification time left as the writer set it: the local check refuses it (SourceChanged) before complete', async () => {
+      const completes = requestsTo(w.sandbox, '/files/complete').length;
+      await changeDuringUpload('r13-touched.bin', rewriteInPart3, 'SourceChanged', /r13-touched\.bin was modified during the upload; nothing was saved/);
+      assert.equal(requestsTo(w.sandbox, '/files/complete').length, completes, 'the drive was never asked to complete');
+    });
+
+    it('same size, content rewritten and the exact modification time put back: the drive\'s hash chain refuses it (IntegrityFailed), nothing saved', async () => {
+      // Node's utimes() keeps microseconds at most, so a freshly written file's
+      // nanosecond mtime can never be put back exactly (and a Date loses even the
+      // sub-millisecond part). So the file gets a time Node can set exactly
+      // (a binary fraction of a second) before the upload, and the same time again
+      // after the rewrite: the local size+mtime check cannot see the change.
+      const T = 1_700_000_000.25;
+      let before: bigint | undefined;
       await changeDuringUpload('r13-rewrite.bin', async (f) => {
-        const st = await stat(f);
-        const fh = await open(f, 'r+');
-        await fh.write(Buffer.alloc(4096, 0x5a), 0, 4096, 2 * P + 10); // inside part 3, not yet sent
-        await fh.close();
-        await utimes(f, st.atime, st.mtime);
-      }, /r13-rewrite\.bin.*(integrity check failed|modified|changed)/, ['IntegrityFailed', 'SourceChanged']);
+        await rewriteInPart3(f);
+        await utimes(f, T, T);
+        const after = (await stat(f, { bigint: true })).mtimeNs;
+        assert.equal(after, before, 'the modification time was restored to the nanosecond');
+      }, 'IntegrityFailed', /KooDrive's integrity check failed for .*r13-rewrite\.bin/, async (f) => {
+        await utimes(f, T, T);
+        before = (await stat(f, { bigint: true })).mtimeNs;
+        assert.equal(before, 1_700_000_000_250_000_000n);
+      });
     });
 
     it('folder upload: the file that changed fails alone; the others are uploaded', async () => {
@@ -782,11 +824,12 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       await mkdir(root);
       await writeRandomFile(path.join(root, 'a-moving.bin'), 2 * P, 1301);
       await writeFile(path.join(root, 'b-still.txt'), 'still');
-      w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 400 } });
+      w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: HOLD_MS } });
       const seq = mark(w.sandbox);
       const run = uploadFolder(w.deps(), root, { space: w.personal, parentFolderId: 'root' }, { conflict: 'fail', partSize: P, concurrency: 1 });
       await waitFor(partArrived(seq, 2));
       await appendFile(path.join(root, 'a-moving.bin'), 'x');
+      assert.equal(remoteAt(w, 'r13-folder', 'a-moving.bin'), undefined, 'changed before a-moving.bin could be completed');
       const s = await run;
       assert.deepEqual(s.files.map((x) => `${x.status}:${x.relPath}`), ['failed:a-moving.bin', 'uploaded:b-still.txt']);
       const failed = s.files[0];

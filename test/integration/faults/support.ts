@@ -199,3 +199,15 @@ export function mountTinyTmpfs(dir: string): (() => void) | undefined {
 export function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.startsWith('koodrive:') || l.startsWith('✗'));
 }
+
+/**
+ * Asserts that fault `faultId` really fired (`times` times exactly, or at
+ * least once), from the sandbox's firing log. A fault test whose fault never
+ * fired proves nothing: it would pass with injection broken.
+ */
+export function assertFired(sb: Sandbox, faultId: string, times?: number): void {
+  const firings = sb.faults.firings(faultId);
+  const what = firings.map((f) => `${f.kind} ${f.method} ${f.path}${f.partNumber ? ` part ${f.partNumber}` : ''}`).join('; ');
+  if (times === undefined) assert.ok(firings.length >= 1, 'the injected fault never fired');
+  else assert.equal(firings.length, times, `the injected fault fired ${firings.length} time(s), expected ${times}: ${what}`);
+}
