@@ -105,7 +105,7 @@ export class RemoteFilesHost implements RemoteFilesPort, vscode.Disposable {
   private async offerDownload(info: { uri: vscode.Uri; stat: RemoteStat; limit: number }): Promise<void> {
     const download = l10n.t('Download…');
     const choice = await this.deps.notifier.warn(
-      l10n.t('{0} is {1}, more than the {2} KooDrive files may have to open in the editor (setting koodrive.editor.maxFileSize).', info.stat.name, formatBytes(info.stat.size), formatBytes(info.limit)),
+      l10n.t('{0} is {1}, larger than the {2} limit for opening KooDrive files in the editor (setting koodrive.editor.maxFileSize).', info.stat.name, formatBytes(info.stat.size), formatBytes(info.limit)),
       download,
     );
     if (choice !== download || !info.stat.item || !info.stat.parentFolderId) return;
