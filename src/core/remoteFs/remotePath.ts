@@ -84,7 +84,23 @@ export function spaceKeyOf(space: { containerId: string; shareFolderId?: string 
   return space.shareFolderId ? `${space.containerId}~${space.shareFolderId}` : space.containerId;
 }
 
-/** The space a path's key names, among the user's spaces (a plain container id matches its own space first). */
+/**
+ * The space a path's key names, among the user's spaces (a plain container id
+ * matches its own space first). VS Code lower-cases a URI's authority, so a
+ * key that matches no space exactly is compared without case, and used only
+ * when that names exactly one space (never a guess between two).
+ */
 export function findSpaceByKey<S extends { containerId: string; shareFolderId?: string }>(spaces: readonly S[], key: string): S | undefined {
-  return spaces.find((s) => spaceKeyOf(s) === key) ?? spaces.find((s) => s.containerId === key);
+  const exact = spaces.find((s) => spaceKeyOf(s) === key) ?? spaces.find((s) => s.containerId === key);
+  if (exact) return exact;
+  const lower = key.toLowerCase();
+  const byKey = spaces.filter((s) => spaceKeyOf(s).toLowerCase() === lower);
+  if (byKey.length === 1) return byKey[0];
+  const byContainer = spaces.filter((s) => s.containerId.toLowerCase() === lower && !s.shareFolderId);
+  return byContainer.length === 1 ? byContainer[0] : undefined;
+}
+
+/** True when two space keys name the same space as far as URIs can tell (authorities are lower-cased). */
+export function sameSpaceKey(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

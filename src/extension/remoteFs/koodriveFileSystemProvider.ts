@@ -23,7 +23,7 @@ import type { Logger } from '../../core/logger';
 import type { DriveChange, DriveChanges } from '../../core/remoteFs/driveChanges';
 import type { RemoteFileSystem, RemoteStat } from '../../core/remoteFs/remoteFileSystem';
 import { RemoteFsError } from '../../core/remoteFs/remoteFsErrors';
-import { spaceKeyOf } from '../../core/remoteFs/remotePath';
+import { sameSpaceKey, spaceKeyOf } from '../../core/remoteFs/remotePath';
 import { describeFsError } from './fsErrorMapping';
 import { KOODRIVE_SCHEME, remotePathOfUri } from './remoteUris';
 
@@ -155,7 +155,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
 
   rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
     return this.run(oldUri, async (fs) => {
-      if (oldUri.authority !== newUri.authority) {
+      if (!sameSpaceKey(oldUri.authority, newUri.authority)) {
         throw new KooDriveError('InvalidInput', 'Moving between KooDrive spaces is not supported: download and upload instead');
       }
       const st = await fs.rename(remotePathOfUri(oldUri), remotePathOfUri(newUri), { overwrite: options.overwrite });
@@ -239,7 +239,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
     const key = spaceKeyOf(c.space);
     const uriOf = (id: string): vscode.Uri | undefined => {
       const u = this.uriById.get(id);
-      return u && u.authority === key ? u : undefined;
+      return u && sameSpaceKey(u.authority, key) ? u : undefined;
     };
     for (const id of c.removedIds ?? []) {
       const u = uriOf(id);

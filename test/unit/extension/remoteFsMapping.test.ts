@@ -1,6 +1,7 @@
 /** The koodrive: adapter's pure parts: every error mapping, and URIs ↔ remote paths. */
 import * as assert from 'node:assert/strict';
 import { KooDriveError, KooDriveErrorCode } from '../../../src/core/errors';
+import { findSpaceByKey } from '../../../src/core/remoteFs/remotePath';
 import { isFolderError, notFolderError, tooLargeError } from '../../../src/core/remoteFs/remoteFsErrors';
 import { describeFsError, FsErrorKind } from '../../../src/extension/remoteFs/fsErrorMapping';
 import { namesOfNode, remotePathOfUri, uriPartsFor, workspaceFolderName } from '../../../src/extension/remoteFs/remoteUris';
@@ -62,6 +63,17 @@ describe('koodrive: URIs', () => {
     assert.deepEqual(remotePathOfUri({ authority: 'c-1', path: '/Documents/a #%&+[]{}~.txt' }), { containerId: 'c-1', names: ['Documents', 'a #%&+[]{}~.txt'] });
     assert.deepEqual(remotePathOfUri({ authority: 'c-1', path: '/' }).names, []);
     assert.throws(() => remotePathOfUri({ authority: 'c-1', path: '/a/../b' }), (e) => KooDriveError.is(e, 'InvalidInput'));
+  });
+
+  it('finds the space of a lower-cased authority (VS Code lower-cases it), never guessing between two', () => {
+    const a = { containerId: 'AbC', name: 'a' };
+    const b = { containerId: 'abc', name: 'b' };
+    const s = { containerId: 'XyZ', shareFolderId: 'Sf1', name: 's' };
+    assert.equal(findSpaceByKey([a, s], 'abc')?.name, 'a');
+    assert.equal(findSpaceByKey([a, b], 'abc')?.name, 'b', 'an exact match wins');
+    assert.equal(findSpaceByKey([a, b], 'ABC'), undefined, 'two spaces differ only in case: no guess');
+    assert.equal(findSpaceByKey([a, s], 'xyz~sf1')?.name, 's');
+    assert.equal(findSpaceByKey([a, s], 'nope'), undefined);
   });
 
   it('names of a tree node, and the workspace folder name', () => {
