@@ -3,33 +3,48 @@
  * saving as revisions, the save-conflict flow, a `koodrive:` workspace
  * folder, the size limit and images. Every assertion reads what the sandbox
  * stored (admin API) or what VS Code shows (documents, tabs, messages).
- * "Someone else" changing a file is the real CLI (dist/cli.js) in a child process.
+ * "Someone else" changing a file is a second client over its own connection.
+ *
+ * Not here: adding a `koodrive:` workspace folder. Turning this single-folder
+ * window into a multi-root workspace restarts the extension host (and this
+ * suite with it); the e2e run covers "Add to Workspace" in the real window.
+ * The operations the Explorer performs in such a folder are the provider
+ * calls below (workspace.fs goes through the same provider).
  */
 import * as assert from 'assert';
-import { execFile } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { staticCredentials } from '../../../src/core/api/credentials';
+import { HashPool } from '../../../src/core/hash/hashPool';
+import { createKooDrive } from '../../../src/core/koodrive';
+import { RemoteFileSystem } from '../../../src/core/remoteFs/remoteFileSystem';
 import { extension, sandbox, scratchDir } from '../env';
 import { children, click, eventually, personalSpaceLabel, row, rowAt } from '../helpers';
 import { TestUserInput } from '../testUserInput';
 
 const sha256 = (b: Buffer | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** `koodrive put - <remote>` as another client would run it: content from stdin. */
-function putAsSomeoneElse(remote: string, content: string): Promise<void> {
+/**
+ * Another person saving a version: a second, independent client (its own
+ * connection and hash worker) writing through the core engine, not through
+ * this window's file system.
+ */
+async function saveAsSomeoneElse(names: string[], content: string): Promise<void> {
   const sb = sandbox();
-  const cli = path.join(extension().extensionPath, 'dist', 'cli.js');
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [cli, 'put', '-', remote, '--endpoint', sb.url, '--token', sb.token, '--user-id', sb.userId],
-      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', KOODRIVE_STATE_DIR: scratchDir('cli-state') }, timeout: 60_000 },
-      (err, _stdout, stderr) => (err ? reject(new Error(`koodrive put failed: ${stderr || err.message}`)) : resolve()),
-    );
-    child.stdin?.end(content);
-  });
+  const drive = createKooDrive({ endpoint: sb.url, credentials: staticCredentials({ token: sb.token, userId: sb.userId }) });
+  const hasher = new HashPool({ workerPath: path.join(extension().extensionPath, 'dist', 'hashWorker.js'), size: 1 });
+  try {
+    const personal = await drive.client.getPersonalSpace(sb.userId);
+    const other = new RemoteFileSystem({
+      client: drive.client, dispatcher: drive.dispatcher, hasher, tempDir: scratchDir('someone-else'), spaceOf: async () => personal,
+    });
+    await other.writeFile({ containerId: personal.containerId, names }, { bytes: Buffer.from(content) }, { create: true, overwrite: true });
+  } finally {
+    await hasher.close();
+    await drive.close();
+  }
 }
 
 async function setSetting(key: string, value: unknown): Promise<void> {
@@ -59,7 +74,7 @@ describe('koodrive: file system', () => {
       return e?.document.uri.scheme === 'koodrive' ? e : undefined;
     });
     // VS Code lower-cases URI authorities; the provider matches the space without case.
-    assert.strictEqual(editor.document.uri.authority, cid.toLowerCase());
+    assert.strictEqual(editor.document.uri.authority.toLowerCase(), cid.toLowerCase());
     assert.strictEqual(editor.document.uri.path, '/Documents/report.txt');
     const remote = await sb.admin.getPath('Documents/report.txt');
     assert.strictEqual(editor.document.getText(), (await sb.admin.content(remote.id)).toString('utf8'));
@@ -97,7 +112,7 @@ describe('koodrive: file system', () => {
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'MINE: '));
 
     const theirs = 'Their version, saved from somewhere else.\n';
-    await putAsSomeoneElse(`${cid}:Documents/report.txt`, theirs);
+    await saveAsSomeoneElse(['Documents', 'report.txt'], theirs);
     assert.strictEqual((await sb.admin.file(remote.id)).revisions.length, before + 1);
 
     const saved = await doc.save();
@@ -124,57 +139,50 @@ describe('koodrive: file system', () => {
       const doc = await vscode.workspace.openTextDocument(uriOf('Welcome.md'));
       await vscode.window.showTextDocument(doc);
       const theirs = '# Welcome\n\nRewritten elsewhere.\n';
-      await putAsSomeoneElse(`${cid}:Welcome.md`, theirs);
+      await saveAsSomeoneElse(['Welcome.md'], theirs);
       await eventually('the document shows the new content', async () => doc.getText() === theirs, 30_000);
     } finally {
       await setSetting('editor.pollInterval', undefined);
     }
   });
 
-  it('a koodrive: workspace folder: create, rename, move and delete act on KooDrive', async () => {
+  it('Explorer operations on a koodrive: folder (create, rename, move, delete) act on KooDrive, and the tree follows', async () => {
     const sb = sandbox();
-    const docs = await rowAt(personal, 'Documents');
-    await vscode.commands.executeCommand('koodrive.addToWorkspace', docs.node);
-    const folder = await eventually('the workspace folder', async () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'koodrive'));
-    assert.strictEqual(folder.name, `KooDrive · ${personal}/Documents`);
-    assert.strictEqual(folder.uri.toString().toLowerCase(), uriOf('Documents').toString().toLowerCase());
-    try {
-      const listed = (await vscode.workspace.fs.readDirectory(folder.uri)).map(([n]) => n).sort();
-      const documentsId = (await sb.admin.getPath('Documents')).id;
-      assert.deepStrictEqual(listed, (await sb.admin.children(cid, documentsId)).map((f) => f.name).sort());
+    const folder = uriOf('Documents');
+    const listed = (await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n).sort();
+    const documentsId = (await sb.admin.getPath('Documents')).id;
+    assert.deepStrictEqual(listed, (await sb.admin.children(cid, documentsId)).map((f) => f.name).sort());
+    await children(await rowAt(personal, 'Documents')); // the tree has listed Documents
 
-      const sub = vscode.Uri.joinPath(folder.uri, 'From Explorer');
-      await vscode.workspace.fs.createDirectory(sub);
-      const subRemote = await sb.admin.getPath('Documents/From Explorer');
-      assert.strictEqual(subRemote.kind, 'folder');
+    const sub = vscode.Uri.joinPath(folder, 'From Explorer');
+    await vscode.workspace.fs.createDirectory(sub);
+    const subRemote = await sb.admin.getPath('Documents/From Explorer');
+    assert.strictEqual(subRemote.kind, 'folder');
+    await eventually('the tree shows the new folder', async () => (await children(await rowAt(personal, 'Documents'))).some((r) => r.label === 'From Explorer'));
 
-      const name = "new #1 & [draft] {v2} ~ü.txt";
-      const file = vscode.Uri.joinPath(sub, name);
-      await vscode.workspace.fs.writeFile(file, Buffer.from('created in the Explorer\n'));
-      const created = await sb.admin.getPath(`Documents/From Explorer/${name}`);
-      assert.strictEqual((await sb.admin.content(created.id)).toString(), 'created in the Explorer\n');
+    const name = "new #1 & [draft] {v2} ~ü.txt";
+    const file = vscode.Uri.joinPath(sub, name);
+    await vscode.workspace.fs.writeFile(file, Buffer.from('created in the Explorer\n'));
+    const created = await sb.admin.getPath(`Documents/From Explorer/${name}`);
+    assert.strictEqual((await sb.admin.content(created.id)).toString(), 'created in the Explorer\n');
 
-      await vscode.workspace.fs.rename(file, vscode.Uri.joinPath(sub, 'renamed.txt'));
-      assert.strictEqual((await sb.admin.file(created.id)).file.name, 'renamed.txt');
+    await vscode.workspace.fs.rename(file, vscode.Uri.joinPath(sub, 'renamed.txt'));
+    assert.strictEqual((await sb.admin.file(created.id)).file.name, 'renamed.txt');
 
-      // Drag to another folder = a move.
-      await vscode.workspace.fs.rename(vscode.Uri.joinPath(sub, 'renamed.txt'), vscode.Uri.joinPath(folder.uri, 'moved.txt'));
-      const moved = (await sb.admin.file(created.id)).file;
-      assert.strictEqual(moved.parentId, documentsId);
-      assert.strictEqual(moved.name, 'moved.txt');
+    // Drag to another folder = a move (a move job on KooDrive).
+    await vscode.workspace.fs.rename(vscode.Uri.joinPath(sub, 'renamed.txt'), vscode.Uri.joinPath(folder, 'moved.txt'));
+    const moved = (await sb.admin.file(created.id)).file;
+    assert.strictEqual(moved.parentId, documentsId);
+    assert.strictEqual(moved.name, 'moved.txt');
 
-      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder.uri, 'moved.txt'), { recursive: true, useTrash: false });
-      assert.strictEqual((await sb.admin.file(created.id)).file.recycled, true, 'in the recycle bin, restorable');
-      await vscode.workspace.fs.delete(sub, { recursive: true, useTrash: false });
-      assert.strictEqual((await sb.admin.file(subRemote.id)).file.recycled, true);
-      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(sub)), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'moved.txt'), { recursive: true, useTrash: false });
+    assert.strictEqual((await sb.admin.file(created.id)).file.recycled, true, 'in the recycle bin, restorable');
+    await vscode.workspace.fs.delete(sub, { recursive: true, useTrash: false });
+    assert.strictEqual((await sb.admin.file(subRemote.id)).file.recycled, true);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(sub)), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
 
-      // The tree shows the same state (one source of change events).
-      await eventually('the tree forgot the deleted folder', async () => !(await children(await rowAt(personal, 'Documents'))).some((r) => r.label === 'From Explorer'));
-    } finally {
-      const i = vscode.workspace.workspaceFolders?.findIndex((f) => f.uri.scheme === 'koodrive') ?? -1;
-      if (i >= 0) vscode.workspace.updateWorkspaceFolders(i, 1);
-    }
+    // One source of change events: the tree shows the same state.
+    await eventually('the tree forgot the deleted folder', async () => !(await children(await rowAt(personal, 'Documents'))).some((r) => r.label === 'From Explorer'));
   });
 
   it('a file above koodrive.editor.maxFileSize: a message offering Download…, and nothing is downloaded', async () => {
