@@ -87,7 +87,9 @@ describe('koodrive: file system', () => {
     const doc = await vscode.workspace.openTextDocument(uriOf('Documents/meeting-notes.md'));
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((e) => e.insert(doc.lineAt(doc.lineCount - 1).range.end, '\n- Edited in a koodrive: tab ✓\n'));
-    assert.ok(await doc.save(), 'saved');
+    assert.ok(doc.isDirty, 'the document is dirty');
+    await doc.save();
+    await eventually('the document is saved', async () => !doc.isDirty);
     const after = await sb.admin.file(remote.id);
     assert.strictEqual(after.revisions.length, before + 1, 'one new revision');
     assert.ok((await sb.admin.content(remote.id)).equals(Buffer.from(doc.getText(), 'utf8')), 'the sandbox holds exactly the saved bytes');
@@ -97,7 +99,8 @@ describe('koodrive: file system', () => {
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'x'));
     await editor.edit((e) => e.delete(new vscode.Range(0, 0, 0, 1)));
     assert.ok(doc.isDirty, 'the document is dirty');
-    assert.ok(await doc.save(), 'saved');
+    await doc.save();
+    await eventually('the document is saved', async () => !doc.isDirty);
     assert.strictEqual((await sb.admin.file(remote.id)).revisions.length, before + 1, 'no revision for identical content');
     const uploads = (await sb.admin.requests({ since })).filter((r) => /createRevision|files\/create/.test(r.path));
     assert.deepStrictEqual(uploads.map((r) => r.path), [], 'no upload was started');
