@@ -172,6 +172,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
    * must not put up error messages.
    */
   async recheck(uris: readonly vscode.Uri[]): Promise<number> {
+    if (uris.length === 0) return 0;
     let fs: RemoteFileSystem;
     try {
       fs = await this.deps.fs();
