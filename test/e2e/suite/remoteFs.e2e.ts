@@ -3,8 +3,8 @@
  * in the KooDrive tree → it opens in an editor tab (with breadcrumbs), and
  * "Add to Workspace" on a folder → the Explorer shows it. Its own harness
  * (own code-server and sandbox), so it does not depend on koodrive.e2e.ts.
- * The editor screenshot is copied to docs/screenshots/remote-file.png for
- * the README.
+ * The screenshots are copied to docs/screenshots/remote-file.png and
+ * remote-workspace-folder.png for the README.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -91,6 +91,7 @@ describe('koodrive: files in the editor (e2e)', function () {
     await explorerFolder.first().waitFor({ timeout: 60_000 });
     await explorerFolder.first().click();
     await wb.explorerRow('report.txt').waitFor({ timeout: 30_000 });
-    await h.screenshot('koodrive-workspace-folder');
+    const shot = await h.screenshot('koodrive-workspace-folder');
+    fs.copyFileSync(shot, path.join(DOCS_SCREENSHOTS, 'remote-workspace-folder.png'));
   });
 });
