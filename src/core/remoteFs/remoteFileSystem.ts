@@ -120,16 +120,23 @@ const shown = displayNames;
 export class RemoteFileSystem {
   readonly resolver: PathResolver;
   private readonly logger: Logger;
+  private readonly subscription?: { dispose(): void };
 
   constructor(private readonly deps: RemoteFileSystemDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.resolver = deps.resolver ?? new PathResolver(deps.client, { logger: this.logger });
     // Changes published by others (tree commands) make our listings stale too.
-    deps.changes?.onDidChange((c) => {
+    this.subscription = deps.changes?.onDidChange((c) => {
       if (c.origin === this) return;
       if (c.all) this.resolver.clear();
       for (const id of c.folderIds ?? []) this.resolver.invalidateFolder(c.space, id);
     });
+  }
+
+  /** Stops listening to DriveChanges (the host replaces this instance after a new sign-in). */
+  dispose(): void {
+    this.subscription?.dispose();
+    this.resolver.clear();
   }
 
   async stat(p: RemotePath, o: Call = {}): Promise<RemoteStat> {

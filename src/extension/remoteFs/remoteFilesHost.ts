@@ -58,6 +58,7 @@ export class RemoteFilesHost implements RemoteFilesPort, vscode.Disposable {
   async fs(): Promise<RemoteFileSystem> {
     const conn = await this.deps.session.connection();
     if (this.current?.client !== conn.client) {
+      this.current?.fs.dispose();
       this.current = {
         client: conn.client,
         fs: new RemoteFileSystem({
@@ -91,6 +92,7 @@ export class RemoteFilesHost implements RemoteFilesPort, vscode.Disposable {
   }
 
   dispose(): void {
+    this.current?.fs.dispose();
     this.watcher.dispose();
     this.provider.dispose();
   }
