@@ -51,6 +51,8 @@ export interface RemoteFilesPort {
   open(space: Space, names: readonly string[]): Promise<void>;
   /** Adds the folder (or the space's top level) as a `koodrive:` workspace folder. */
   addToWorkspace(space: Space, names: readonly string[]): Promise<void>;
+  /** The KooDrive file a `koodrive:` URI names (for "Show Versions" on an open KooDrive file). */
+  fileAt(uri: { scheme: string; authority: string; path: string }): Promise<{ space: Space; fileId: string; name: string; parentId?: string }>;
 }
 
 export interface Services {

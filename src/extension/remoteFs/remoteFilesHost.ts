@@ -22,7 +22,7 @@ import type { Notifier } from '../ui/prompts';
 import type { ContainerNode, FileNode, SpaceNode } from '../views/treeNodes';
 import { KooDriveFileSystemProvider } from './koodriveFileSystemProvider';
 import { RemoteDocumentWatcher } from './remoteDocumentWatcher';
-import { KOODRIVE_SCHEME, uriPartsFor, workspaceFolderName } from './remoteUris';
+import { KOODRIVE_SCHEME, remotePathOfUri, uriPartsFor, workspaceFolderName } from './remoteUris';
 
 export interface RemoteFilesHostDeps {
   session: SessionPort;
@@ -89,6 +89,16 @@ export class RemoteFilesHost implements RemoteFilesPort, vscode.Disposable {
     const ok = vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: workspaceFolderName(space, names) });
     if (!ok) throw new KooDriveError('InvalidInput', l10n.t('VS Code did not add {0} to the workspace.', workspaceFolderName(space, names)));
     await vscode.commands.executeCommand('workbench.view.explorer');
+  }
+
+  async fileAt(uri: { authority: string; path: string }): Promise<{ space: Space; fileId: string; name: string; parentId?: string }> {
+    const fs = await this.fs();
+    const p = remotePathOfUri(uri);
+    const st = await fs.stat(p);
+    if (st.kind !== 'file') throw new KooDriveError('InvalidInput', l10n.t('Versions exist for files only.'));
+    const conn = await this.deps.session.connection();
+    const space = await this.spaceOf(conn.client, conn.userId, p.containerId);
+    return { space, fileId: st.id, name: st.name, parentId: st.parentFolderId };
   }
 
   dispose(): void {

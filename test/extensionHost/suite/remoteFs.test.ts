@@ -134,6 +134,21 @@ describe('koodrive: file system', () => {
     const shas = after.revisions.map((r) => r.sha256);
     assert.ok(shas.includes(sha256(Buffer.from(theirs))), 'their version is listed');
     assert.ok(shas.includes(sha256(mine)), 'my version is listed');
+
+    // "Show Versions" on the open koodrive: file lists both; keep mine forever.
+    const latest = after.revisions.find((r) => r.latest)!;
+    const theirsRev = after.revisions.find((r) => r.sha256 === sha256(Buffer.from(theirs)))!;
+    const ui = new TestUserInput();
+    try {
+      ui.pick(`Version ${latest.version}`, /Versions of report\.txt/).pick('Keep Forever').answer(/./, undefined);
+      await ui.run('koodrive.showRevisions', doc.uri);
+      const listed = ui.prompts.find((p) => /Versions of report\.txt/.test(p.text))?.items ?? [];
+      assert.ok(listed.includes(`Version ${latest.version}`) && listed.includes(`Version ${theirsRev.version}`), `both versions listed: ${JSON.stringify(listed)}`);
+    } finally {
+      ui.dispose();
+    }
+    const kept = (await sb.admin.file(remote.id)).revisions.find((r) => r.revisionId === latest.revisionId);
+    assert.strictEqual(kept?.keepForever, true, 'the action applied to the KooDrive file of the open tab');
   });
 
   it('a clean open document reloads when the file changes elsewhere (re-check on the poll)', async () => {
