@@ -17,6 +17,9 @@ import * as revision from './commands/revision';
 import * as sandbox from './commands/sandbox';
 import * as spaces from './commands/spaces';
 import * as upload from './commands/upload';
+import * as stat from './commands/stat';
+import * as cat from './commands/cat';
+import * as put from './commands/put';
 
 interface Command {
   usage: string;
@@ -24,7 +27,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, sandbox };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, sandbox };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;

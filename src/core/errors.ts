@@ -37,6 +37,8 @@ export type KooDriveErrorCode =
   | 'BadResponse'
   /** The local file changed while it was being transferred. */
   | 'SourceChanged'
+  /** A conditional write found the remote file changed (its sha256 is not the expected one): nothing was written. */
+  | 'RemoteChanged'
   /** Local filesystem error (disk full, not writable, unreadable). */
   | 'LocalIo'
   /** Anything else the service reported with a non-zero code. */

@@ -10,12 +10,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
+import { DriveChanges } from '../core/remoteFs/driveChanges';
 import { ResumeStore } from '../core/transfer/upload/resumeStore';
 import { Session } from './auth/session';
 import { CONTEXT_KEYS, VIEW_ID } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';
 import { l10n } from './l10n';
 import { LocalSandbox, runningSandboxFromEnv } from './sandbox/localSandbox';
+import { RemoteFilesHost } from './remoteFs/remoteFilesHost';
+import { KOODRIVE_SCHEME } from './remoteFs/remoteUris';
 import type { Services } from './services';
 import { readSettings } from './settings';
 import { LinkStore } from './stores/linkStore';
@@ -77,7 +80,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     showLog,
     secrets: () => session.secretsForRedaction(),
   });
-  const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }));
+  // One source of change events for the tree and the koodrive: file system.
+  const changes = new DriveChanges();
+  const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }), changes);
   context.subscriptions.push(tree);
 
   const services: Services = {
@@ -95,6 +100,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     resumeStore: new ResumeStore(path.join(storage, 'uploads')),
     tempDir,
   };
+
+  const remoteFiles = new RemoteFilesHost({
+    session, tree, changes, hasher: hashPool, tempDir, settings: services.settings, notifier, logger,
+    reportError: (err) => void errors.report(err, { source: KOODRIVE_SCHEME }),
+  });
+  services.remoteFiles = remoteFiles;
+  context.subscriptions.push(remoteFiles);
 
   const dropUpload = errors.wrap('drop', async (target: ContainerNode, paths: string[]) => {
     const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };
@@ -121,9 +133,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(session.onDidChange(applyState));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${SECTION}.endpoint`)) void session.endpointSettingChanged();
+    if (e.affectsConfiguration(`${SECTION}.editor.pollInterval`)) remoteFiles.watcher.restartPoll();
   }));
 
   await session.restore(); // fires onDidChange: context keys and tree
+  // After restore: the first koodrive: call must find the saved sign-in, not a signed-out session.
+  context.subscriptions.push(vscode.workspace.registerFileSystemProvider(KOODRIVE_SCHEME, remoteFiles.provider, { isCaseSensitive: true }));
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.activated, true);
   logger.info(`KooDrive activated (${session.state.signedIn ? (session.state.sandbox ? 'local sandbox' : 'signed in') : 'signed out'})`);
 }

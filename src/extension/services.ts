@@ -45,6 +45,16 @@ export interface HostPort {
   env(name: string): string | undefined;
 }
 
+/** Opening KooDrive files and folders through the `koodrive:` file system (remoteFs/remoteFilesHost.ts). */
+export interface RemoteFilesPort {
+  /** Opens `koodrive://<space>/<names…>` in an editor (VS Code picks text, image or binary handling). */
+  open(space: Space, names: readonly string[]): Promise<void>;
+  /** Adds the folder (or the space's top level) as a `koodrive:` workspace folder. */
+  addToWorkspace(space: Space, names: readonly string[]): Promise<void>;
+  /** The KooDrive file a `koodrive:` URI names (for "Show Versions" on an open KooDrive file). */
+  fileAt(uri: { scheme: string; authority: string; path: string }): Promise<{ space: Space; fileId: string; name: string; parentId?: string }>;
+}
+
 export interface Services {
   session: SessionPort;
   prompts: Prompts;
@@ -60,4 +70,6 @@ export interface Services {
   resumeStore?: ResumeStore;
   /** A private folder for temporary files (revision copies for diffs). */
   tempDir: string;
+  /** The `koodrive:` file system's entry points (absent in plain-Node tests that do not need it). */
+  remoteFiles?: RemoteFilesPort;
 }

@@ -19,6 +19,12 @@ export interface Settings {
   download: {
     conflictPolicy: DownloadConflictPolicy;
   };
+  editor: {
+    /** Bytes (the setting is in MiB): larger KooDrive files are not opened in an editor. */
+    maxFileSize: number;
+    /** Seconds between re-checks of open KooDrive files; 0 = off. */
+    pollInterval: number;
+  };
 }
 
 /** `key` is relative to the koodrive section, e.g. 'upload.partSize'. */
@@ -27,6 +33,7 @@ export type SettingReader = (key: string) => unknown;
 export const DEFAULT_SETTINGS: Settings = {
   upload: { partSize: 16 * MiB, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
   download: { conflictPolicy: 'ask' },
+  editor: { maxFileSize: 50 * MiB, pollInterval: 30 },
 };
 
 const UPLOAD_POLICIES: readonly UploadConflictPolicy[] = ['rename', 'fail', 'skip-same'];
@@ -53,6 +60,10 @@ export function readSettings(get: SettingReader): Settings {
     },
     download: {
       conflictPolicy: oneOf(get('download.conflictPolicy'), DOWNLOAD_POLICIES, DEFAULT_SETTINGS.download.conflictPolicy),
+    },
+    editor: {
+      maxFileSize: intIn(get('editor.maxFileSize'), 1, 1024, DEFAULT_SETTINGS.editor.maxFileSize / MiB) * MiB,
+      pollInterval: intIn(get('editor.pollInterval'), 0, 24 * 3600, DEFAULT_SETTINGS.editor.pollInterval),
     },
   };
 }

@@ -33,6 +33,9 @@ export const COMMAND_IDS = [
   'koodrive.copyFileId',
   // misc
   'koodrive.showLog',
+  // koodrive: file system
+  'koodrive.openRemoteFile',
+  'koodrive.addToWorkspace',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

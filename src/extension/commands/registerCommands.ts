@@ -29,6 +29,8 @@ import { uploadActiveFile } from './uploadActiveFile';
 import { uploadFiles } from './uploadFiles';
 import { uploadToFolder } from './uploadToFolder';
 import { uploadWorkspaceFolder } from './uploadWorkspaceFolder';
+import { openRemoteFile } from './openRemoteFile';
+import { addToWorkspace } from './addToWorkspace';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -54,6 +56,8 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.deleteItems': deleteItems,
   'koodrive.copyFileId': copyFileId,
   'koodrive.showLog': showLog,
+  'koodrive.openRemoteFile': openRemoteFile,
+  'koodrive.addToWorkspace': addToWorkspace,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };

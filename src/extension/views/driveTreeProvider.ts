@@ -5,10 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { Space, SpaceRef } from '../../core/api/models';
+import type { DriveChanges } from '../../core/remoteFs/driveChanges';
 import type { SessionPort, TreePort } from '../services';
 import { DriveTreeModel } from './driveTreeModel';
 import { sessionTreeSource } from './driveTreeSource';
-import type { ContainerNode, DriveNode, LoadMoreNode } from './treeNodes';
+import { ContainerNode, DriveNode, folderIdOf, LoadMoreNode } from './treeNodes';
 import { presentNode } from './treePresentation';
 
 export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, TreePort, vscode.Disposable {
@@ -16,8 +17,30 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
   readonly onDidChangeTreeData = this.changed.event;
   readonly model: DriveTreeModel;
 
-  constructor(private readonly session: SessionPort, onError: (err: unknown) => void) {
+  private readonly changeSubscription?: { dispose(): void };
+
+  /**
+   * `changes` is the one source of change events shared with the `koodrive:`
+   * file system: folders the tree refreshes are published there, and changes
+   * made through the file system refresh the tree.
+   */
+  constructor(private readonly session: SessionPort, onError: (err: unknown) => void, private readonly changes?: DriveChanges) {
     this.model = new DriveTreeModel(sessionTreeSource(session), { onError });
+    this.changeSubscription = changes?.onDidChange((c) => {
+      if (c.origin === this) return;
+      if (c.all) {
+        this.model.invalidate();
+        this.changed.fire(undefined);
+        return;
+      }
+      for (const id of c.folderIds ?? []) {
+        const node = this.model.findContainer(c.space, id);
+        if (node) {
+          this.model.invalidate(node);
+          this.changed.fire(node);
+        }
+      }
+    });
   }
 
   getTreeItem(node: DriveNode): vscode.TreeItem {
@@ -49,11 +72,13 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
   refreshAll(): void {
     this.model.invalidate();
     this.changed.fire(undefined);
+    this.changes?.publish({ space: { containerId: '' }, all: true, origin: this });
   }
 
   refreshNode(node: ContainerNode): void {
     this.model.invalidate(node);
     this.changed.fire(node);
+    this.changes?.publish({ space: node.space, folderIds: [folderIdOf(node)], origin: this });
   }
 
   refreshFolder(space: SpaceRef, folderId: string): void {
@@ -71,6 +96,7 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
   }
 
   dispose(): void {
+    this.changeSubscription?.dispose();
     this.changed.dispose();
   }
 }

@@ -61,6 +61,7 @@ export function presentNode(node: DriveNode): NodePresentation {
         icon: iconForItem(node.item),
         contextValue: CONTEXT_VALUES.file,
         collapsible: false,
+        command: { id: 'koodrive.openRemoteFile', title: l10n.t('Open') },
       };
     case 'loadMore':
       return {

@@ -22,7 +22,15 @@ describe('settings', () => {
     assert.deepEqual(s, {
       upload: { partSize: 16 * 1024 * 1024, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
       download: { conflictPolicy: 'ask' },
+      editor: { maxFileSize: 50 * 1024 * 1024, pollInterval: 30 },
     });
+  });
+
+  it('editor: the size limit in MiB (1 … 1024), the poll in seconds (0 = off)', () => {
+    const s = readSettings((k) => ({ 'editor.maxFileSize': 0, 'editor.pollInterval': 0 })[k]);
+    assert.equal(s.editor.maxFileSize, 1024 * 1024);
+    assert.equal(s.editor.pollInterval, 0);
+    assert.equal(readSettings((k) => (k === 'editor.maxFileSize' ? 2 : undefined)).editor.maxFileSize, 2 * 1024 * 1024);
   });
 
   it('clamps numbers and ignores unknown values', () => {

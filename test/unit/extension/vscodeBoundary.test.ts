@@ -17,6 +17,9 @@ const ADAPTERS = new Set([
   'views/driveTreeProvider.ts',
   'views/driveDragAndDrop.ts',
   'testMode.ts',
+  'remoteFs/koodriveFileSystemProvider.ts',
+  'remoteFs/remoteDocumentWatcher.ts',
+  'remoteFs/remoteFilesHost.ts',
 ]);
 
 function files(dir: string): string[] {

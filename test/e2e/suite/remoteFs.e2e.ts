@@ -1,0 +1,97 @@
+/**
+ * End-to-end, the `koodrive:` file system as a person uses it: click a file
+ * in the KooDrive tree → it opens in an editor tab (with breadcrumbs), and
+ * "Add to Workspace" on a folder → the Explorer shows it. Its own harness
+ * (own code-server and sandbox), so it does not depend on koodrive.e2e.ts.
+ * The screenshots are copied to docs/screenshots/remote-file.png and
+ * remote-workspace-folder.png for the README.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Locator } from 'playwright-core';
+import { Harness, startHarness } from '../harness';
+import { SANDBOX_TOKEN, SANDBOX_USER_ID } from '../sandboxAdmin';
+import { Workbench } from '../workbench';
+
+const DOCS_SCREENSHOTS = path.resolve(__dirname, '../../../../docs/screenshots');
+
+describe('koodrive: files in the editor (e2e)', function () {
+  let h: Harness;
+  let wb: Workbench;
+  let personal = '';
+  let failed = false;
+
+  before(async function () {
+    this.timeout(180_000);
+    h = await startHarness({ name: 'e2e-remote-fs' });
+    wb = new Workbench(h.page!);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await h?.dispose();
+  });
+
+  beforeEach(function () {
+    if (failed) this.skip();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      if (h?.page) await h.screenshot('FAILED').catch(() => undefined);
+    }
+  });
+
+  const files = (): Locator => wb.viewPane('Files');
+  const treeRow = (label: string | RegExp): Locator => wb.treeRow(files(), label);
+
+  it('1. signs in to the sandbox', async () => {
+    await wb.openViewContainer('KooDrive');
+    const welcome = files().locator('.welcome-view-content');
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    await welcome.getByRole('button', { name: 'Sign in' }).click();
+    await wb.pick('Custom endpoint…', { title: 'Sign in to KooDrive' });
+    await wb.type(h.sandbox.url, { prompt: /endpoint URL/ });
+    await wb.type(SANDBOX_TOKEN, { prompt: /Access token/ });
+    await wb.type(SANDBOX_USER_ID, { prompt: /user ID/ });
+    await wb.notification(/Signed in to KooDrive as/).waitFor({ timeout: 30_000 });
+    await treeRow('Engineering').waitFor();
+    personal = (await wb.treeLabels(files()))[0];
+    await wb.clearNotifications();
+  });
+
+  it('2. clicking a file in the tree opens it from KooDrive in an editor tab, with breadcrumbs', async () => {
+    await wb.expand(treeRow(personal));
+    await wb.expand(treeRow('Documents'));
+    const since = await h.sandbox.admin.lastRequestSeq();
+    await treeRow('meeting-notes.md').click();
+    const tab = h.page!.locator('.tabs-container .tab', { hasText: 'meeting-notes.md' });
+    await tab.waitFor({ timeout: 30_000 });
+    const remote = await h.sandbox.admin.getPath('Documents/meeting-notes.md');
+    const firstLine = (await h.sandbox.admin.content(remote.id)).toString('utf8').split('\n')[0];
+    await h.page!.locator('.editor-instance .view-lines', { hasText: firstLine }).waitFor({ timeout: 30_000 });
+    const breadcrumbs = h.page!.locator('.breadcrumbs-control');
+    await breadcrumbs.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const crumbs = (await breadcrumbs.first().innerText()).replace(/\s+/g, ' ');
+    assert.ok(crumbs.includes('Documents') && crumbs.includes('meeting-notes.md'), `breadcrumbs show the path: ${crumbs}`);
+    const downloads = (await h.sandbox.admin.requests({ since })).filter((r) => r.target === 'download');
+    assert.ok(downloads.length >= 1, 'the content was read from the sandbox');
+    const shot = await h.screenshot('remote-file-in-editor');
+    fs.mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(shot, path.join(DOCS_SCREENSHOTS, 'remote-file.png'));
+  });
+
+  it('3. "Add to Workspace" on a folder shows it in the Explorer', async () => {
+    await wb.contextMenu(treeRow('Documents'), 'Add to Workspace');
+    // The window becomes a multi-root workspace (VS Code restarts the extension host).
+    const folderName = `KooDrive · ${personal}/Documents`;
+    const explorerFolder = h.page!.locator('.explorer-folders-view .monaco-list-row', { hasText: folderName });
+    await explorerFolder.first().waitFor({ timeout: 60_000 });
+    await explorerFolder.first().click();
+    await wb.explorerRow('report.txt').waitFor({ timeout: 30_000 });
+    const shot = await h.screenshot('koodrive-workspace-folder');
+    fs.copyFileSync(shot, path.join(DOCS_SCREENSHOTS, 'remote-workspace-folder.png'));
+  });
+});
