@@ -1,24 +1,13 @@
 import type { Call, KooDriveClient } from './api/koodriveClient';
 import type { SpaceRef } from './api/models';
-import { sleep } from './cancellation';
 import { KooDriveError } from './errors';
+import { pollJob } from './organize/batchJob';
 
-/** Polls a batch job (§2.12) until it ends; throws unless every item succeeded. */
+/** Polls a batch job (§2.12) until it ends; throws unless every item succeeded (organize/batchJob.ts has the per-item outcome). */
 export async function waitForJob(client: KooDriveClient, jobId: string, o: Call & { pollMs?: number; timeoutMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (o.timeoutMs ?? 5 * 60_000);
-  let delay = o.pollMs ?? 200;
-  for (;;) {
-    const s = await client.getJob(jobId, o);
-    if (s.done) {
-      if (s.status === 3) throw new KooDriveError('ApiError', `KooDrive job ${jobId} was cancelled`);
-      if (s.resultCode !== undefined && s.resultCode !== 1) {
-        throw new KooDriveError('ApiError', `KooDrive job ${jobId} ${s.resultCode === 2 ? 'partly failed' : 'failed'}`);
-      }
-      return;
-    }
-    if (Date.now() > deadline) throw new KooDriveError('Timeout', `KooDrive job ${jobId} did not finish in time`, { retryable: true });
-    await sleep(delay, o.signal);
-    delay = Math.min(delay * 2, 2000);
+  const s = await pollJob(client, jobId, o);
+  if (s.resultCode !== undefined && s.resultCode !== 1) {
+    throw new KooDriveError('ApiError', `KooDrive job ${jobId} ${s.resultCode === 2 ? 'partly failed' : 'failed'}`);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `node dist/sandbox.js [--port 8787] [--host 127.0.0.1] [--data .koodrive-sandbox]
- *   [--sink] [--no-seed] [--url-ttl <seconds>] [--token-ttl <ms>]`
+ *   [--sink] [--no-seed] [--url-ttl <seconds>] [--token-ttl <ms>] [--job-run-ms <ms>]`
  *
  * Starts the KooDrive sandbox, prints how to reach it, and stops cleanly on
  * SIGINT/SIGTERM. The port defaults to $KOODRIVE_SANDBOX_PORT or 8787.
@@ -16,6 +16,7 @@ const USAGE = `Usage: sandbox [options]
   --no-seed           start empty (only on a fresh data directory)
   --url-ttl <s>       presigned URL lifetime in seconds (default 3600)
   --token-ttl <ms>    token idle lifetime in ms (default 1200000; 0 = never expires)
+  --job-run-ms <ms>   batch jobs stay "running" this long before doing their work (default 0)
   -h, --help          this text`;
 
 function parseArgs(argv: string[]): SandboxOptions {
@@ -57,6 +58,9 @@ function parseArgs(argv: string[]): SandboxOptions {
         break;
       case '--token-ttl':
         o.tokenTtlMs = num(take(), flag);
+        break;
+      case '--job-run-ms':
+        o.jobRunMs = num(take(), flag);
         break;
       case '-h':
       case '--help':
