@@ -16,6 +16,11 @@ import * as mkdir from './commands/mkdir';
 import * as revision from './commands/revision';
 import * as spaces from './commands/spaces';
 import * as upload from './commands/upload';
+import * as search from './commands/search';
+import * as mv from './commands/mv';
+import * as cp from './commands/cp';
+import * as rm from './commands/rm';
+import * as trash from './commands/trash';
 
 interface Command {
   usage: string;
@@ -23,7 +28,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, search, mv, cp, rm, trash };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;

@@ -66,6 +66,23 @@ export function copyItems(client: KooDriveClient, src: SpaceRef, items: ItemRef[
   }));
 }
 
+/**
+ * Moves items to the recycle bin (actionType 201). The docs require each
+ * item's full id path "so restore works", so it is looked up first.
+ */
+export async function recycleItems(client: KooDriveClient, space: SpaceRef, items: ItemRef[], o: BatchJobOptions = {}): Promise<OrganizeOutcome> {
+  const paths = new Map<string, string>();
+  for (const it of items) {
+    const { fileIdPath } = await client.getFilePath(space, it.fileId, o);
+    if (fileIdPath) paths.set(it.fileId, fileIdPath);
+  }
+  return runPerItem(client, space, items, o, (fileInfo) => ({
+    taskType: 2, actionType: 201,
+    taskInfo: { fileInfo: fileInfo.map((f) => ({ fileId: f.fileId, filePath: paths.get(f.fileId) })), srcContainerId: space.containerId },
+    dstContainerId: space.containerId,
+  }));
+}
+
 /** Brings recycled items back to their folder (taskType 4). */
 export function restoreItems(client: KooDriveClient, space: SpaceRef, items: ItemRef[], o: BatchJobOptions = {}): Promise<OrganizeOutcome> {
   return runPerItem(client, space, items, o, (fileInfo) => ({
