@@ -5,10 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { Space, SpaceRef } from '../../core/api/models';
+import { listRecycleBin } from '../../core/organize/recycleBin';
 import { listSpaces } from '../../core/spaces';
 import type { SessionPort, TreePort } from '../services';
 import { DriveTreeModel } from './driveTreeModel';
-import type { ContainerNode, DriveNode, LoadMoreNode } from './treeNodes';
+import type { DriveNode, LoadMoreNode, PagedNode } from './treeNodes';
 import { presentNode } from './treePresentation';
 
 export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, TreePort, vscode.Disposable {
@@ -23,7 +24,16 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
         return listSpaces(c.client, c.userId);
       },
       listFolder: async (space, folderId, cursor, pageSize) => (await session.connection()).client.listFiles(space, folderId, { cursor, pageSize }),
+      listRecycleBin: async (space, cursor, pageSize) =>
+        listRecycleBin((await session.connection()).client, space, { cursor, pageSize, rootFolderId: space.rootFolderId }),
     }, { onError });
+  }
+
+  private view?: vscode.TreeView<DriveNode>;
+
+  /** The view showing this provider (for reveal). */
+  attachView(view: vscode.TreeView<DriveNode>): void {
+    this.view = view;
   }
 
   getTreeItem(node: DriveNode): vscode.TreeItem {
@@ -44,7 +54,7 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
 
   async getChildren(node?: DriveNode): Promise<DriveNode[]> {
     if (!node) return this.session.state.signedIn ? this.model.roots() : [];
-    if (node.kind === 'space' || node.kind === 'folder') return this.model.children(node);
+    if (node.kind === 'space' || node.kind === 'folder' || node.kind === 'recycleBin') return this.model.children(node);
     return [];
   }
 
@@ -57,7 +67,7 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
     this.changed.fire(undefined);
   }
 
-  refreshNode(node: ContainerNode): void {
+  refreshNode(node: PagedNode): void {
     this.model.invalidate(node);
     this.changed.fire(node);
   }
@@ -74,6 +84,18 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
 
   listSpaces(): Promise<Space[]> {
     return this.model.listSpaces();
+  }
+
+  refreshRecycleBin(space: SpaceRef): void {
+    const bin = this.model.recycleBinOf(space);
+    if (bin) this.refreshNode(bin);
+  }
+
+  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<boolean> {
+    const node = await this.model.locate(space, folderIds, itemId);
+    if (!node) return false;
+    await this.view?.reveal(node, { select: true, focus: true, expand: false });
+    return true;
   }
 
   dispose(): void {
