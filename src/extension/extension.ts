@@ -30,7 +30,9 @@ import { VsCodeProgress } from './ui/vscodeProgress';
 import { VsCodeNotifier, VsCodePrompts } from './ui/vscodePrompts';
 import { DriveDragAndDrop } from './views/driveDragAndDrop';
 import { DriveTreeProvider } from './views/driveTreeProvider';
-import { ContainerNode, displayPath, folderIdOf } from './views/treeNodes';
+import { ContainerNode, displayPath, folderIdOf, ItemNode } from './views/treeNodes';
+import { moveNodes } from './commands/moveItems';
+import { VsCodeSearchUi } from './ui/searchQuickPick';
 
 const SECTION = 'koodrive';
 
@@ -93,20 +95,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     hasher: hashPool,
     resumeStore: new ResumeStore(path.join(storage, 'uploads')),
     tempDir,
+    search: new VsCodeSearchUi(),
   };
 
   const dropUpload = errors.wrap('drop', async (target: ContainerNode, paths: string[]) => {
     const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };
     await reportUpload(services, req, await runUpload(services, req));
   });
+  const dropMove = errors.wrap('dropMove', async (target: ContainerNode, items: ItemNode[]) => {
+    await moveNodes(services, items, { space: target.space, folderId: folderIdOf(target) }, displayPath(target));
+  });
+  const dragAndDrop = new DriveDragAndDrop(dropUpload, dropMove);
   const view = vscode.window.createTreeView(VIEW_ID, {
     treeDataProvider: tree,
-    dragAndDropController: new DriveDragAndDrop(dropUpload),
+    dragAndDropController: dragAndDrop,
     canSelectMany: true,
     showCollapseAll: true,
   });
   context.subscriptions.push(view);
-  registerTestMode(context, { tree });
+  tree.attachView(view);
+  registerTestMode(context, { tree, dragAndDrop });
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
   const applyState = (): void => {

@@ -15,7 +15,8 @@ import type { LinkStore } from './stores/linkStore';
 import type { RecentPlaces } from './stores/recentPlaces';
 import type { ProgressRunner } from './ui/progress';
 import type { Notifier, Prompts } from './ui/prompts';
-import type { LoadMoreNode, PagedNode } from './views/treeNodes';
+import type { ItemNode, LoadMoreNode, PagedNode } from './views/treeNodes';
+import type { SearchUi } from './ui/searchUi';
 
 export type SessionPort = Pick<Session, 'connection' | 'signIn' | 'signInSandbox' | 'signOut' | 'previous' | 'state'>;
 
@@ -30,8 +31,8 @@ export interface TreePort {
   listSpaces(): Promise<Space[]>;
   /** Reloads a space's "Recycle Bin" node if the tree has shown it. */
   refreshRecycleBin(space: SpaceRef): void;
-  /** Shows an item in the tree, expanding its folders; false when it is not there. */
-  revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<boolean>;
+  /** Shows an item in the tree, expanding its folders; undefined when it is not there. */
+  revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined>;
 }
 
 /** The few things of the VS Code window commands need besides prompts. */
@@ -64,4 +65,6 @@ export interface Services {
   resumeStore?: ResumeStore;
   /** A private folder for temporary files (revision copies for diffs). */
   tempDir: string;
+  /** The "KooDrive: Search…" picker (absent in hosts without one). */
+  search?: SearchUi;
 }

@@ -10,7 +10,7 @@
  * (getChildren / getTreeItem), and the extension's SecretStorage. Everything else the suite does goes through
  * the real commands, prompts and storage.
  *
- * activate() calls, once the tree exists:   registerTestMode(context, { tree });
+ * activate() calls, once the tree exists:   registerTestMode(context, { tree, dragAndDrop });
  */
 import * as vscode from 'vscode';
 
@@ -20,6 +20,8 @@ export const TEST_HOOKS_COMMAND = 'koodrive.test.hooks';
 export interface TestHooks {
   /** The KooDrive tree's data provider. */
   tree: vscode.TreeDataProvider<unknown>;
+  /** The tree's drag-and-drop controller (handleDrag/handleDrop as VS Code calls them). */
+  dragAndDrop?: vscode.TreeDragAndDropController<unknown>;
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {

@@ -33,6 +33,13 @@ export const COMMAND_IDS = [
   'koodrive.copyFileId',
   // misc
   'koodrive.showLog',
+  // organize: search, move/copy, recycle bin
+  'koodrive.searchFiles',
+  'koodrive.moveItems',
+  'koodrive.copyItems',
+  'koodrive.restoreItems',
+  'koodrive.deletePermanently',
+  'koodrive.emptyRecycleBin',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

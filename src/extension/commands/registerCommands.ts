@@ -29,6 +29,12 @@ import { uploadActiveFile } from './uploadActiveFile';
 import { uploadFiles } from './uploadFiles';
 import { uploadToFolder } from './uploadToFolder';
 import { uploadWorkspaceFolder } from './uploadWorkspaceFolder';
+import { copyItems } from './copyItems';
+import { deletePermanently } from './deletePermanently';
+import { emptyRecycleBin } from './emptyRecycleBin';
+import { moveItems } from './moveItems';
+import { restoreItems } from './restoreItems';
+import { searchFiles } from './searchFiles';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -54,6 +60,12 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.deleteItems': deleteItems,
   'koodrive.copyFileId': copyFileId,
   'koodrive.showLog': showLog,
+  'koodrive.searchFiles': searchFiles,
+  'koodrive.moveItems': moveItems,
+  'koodrive.copyItems': copyItems,
+  'koodrive.restoreItems': restoreItems,
+  'koodrive.deletePermanently': deletePermanently,
+  'koodrive.emptyRecycleBin': emptyRecycleBin,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };

@@ -9,7 +9,7 @@ import { listRecycleBin } from '../../core/organize/recycleBin';
 import { listSpaces } from '../../core/spaces';
 import type { SessionPort, TreePort } from '../services';
 import { DriveTreeModel } from './driveTreeModel';
-import type { DriveNode, LoadMoreNode, PagedNode } from './treeNodes';
+import type { DriveNode, ItemNode, LoadMoreNode, PagedNode } from './treeNodes';
 import { presentNode } from './treePresentation';
 
 export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, TreePort, vscode.Disposable {
@@ -91,11 +91,10 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
     if (bin) this.refreshNode(bin);
   }
 
-  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<boolean> {
+  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined> {
     const node = await this.model.locate(space, folderIds, itemId);
-    if (!node) return false;
-    await this.view?.reveal(node, { select: true, focus: true, expand: false });
-    return true;
+    if (node) await this.view?.reveal(node, { select: true, focus: true, expand: false });
+    return node;
   }
 
   dispose(): void {

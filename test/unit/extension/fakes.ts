@@ -22,7 +22,7 @@ import { LinkStore } from '../../../src/extension/stores/linkStore';
 import { RecentPlaces } from '../../../src/extension/stores/recentPlaces';
 import type { ProgressOptions, ProgressReport, ProgressRunner } from '../../../src/extension/ui/progress';
 import { ConfirmOptions, dismissed, InputOptions, Notifier, OpenOptions, PickItem, PickOptions, Prompts } from '../../../src/extension/ui/prompts';
-import type { LoadMoreNode, PagedNode } from '../../../src/extension/views/treeNodes';
+import type { ItemNode, LoadMoreNode, PagedNode } from '../../../src/extension/views/treeNodes';
 import { Sandbox, startSandbox } from '../../../src/sandbox/server';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../../../dist/hashWorker.js');
@@ -270,9 +270,9 @@ export class FakeTree implements TreePort {
     this.refreshedBins.push(space.containerId);
   }
 
-  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<boolean> {
+  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined> {
     this.revealed.push({ containerId: space.containerId, folderIds, itemId });
-    return true;
+    return undefined;
   }
 
   async loadMore(_node: LoadMoreNode): Promise<void> {
