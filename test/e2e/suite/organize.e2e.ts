@@ -60,7 +60,7 @@ describe('KooDrive search in VS Code (e2e)', function () {
     // Typing went faster than the debounce: far fewer searches than keystrokes, none with fewer than 2 characters.
     const searches = await h.sandbox.admin.requests({ since, path: '/files/search' });
     assert.ok(searches.length > 0 && searches.length < 'report'.length * 2, `searches sent: ${searches.length}`);
-    for (const r of searches) assert.ok(String((r.bodyJson as { filter?: { keyWord?: string } })?.filter?.keyWord ?? '').length >= 2);
+    for (const r of searches) assert.ok(String((r as { bodyJson?: { filter?: { keyWord?: string } } }).bodyJson?.filter?.keyWord ?? '').length >= 2);
 
     await hit.first().click();
     const selected = wb.treeRow(files(), '2023-report.txt');
