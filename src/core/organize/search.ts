@@ -64,13 +64,14 @@ export async function searchDrive(client: KooDriveClient, o: SearchOptions): Pro
     return { results: page.items.map((h) => toResult(h, spaces)), nextCursor: page.nextCursor };
   }
   let [phase, cursor] = decodeCursor(o.cursor);
+  const results: SearchResult[] = [];
   for (;;) {
     const page = await client.searchFiles({ keyWord: o.keyword, searchType: phase, cursor, pageSize: o.pageSize, signal: o.signal });
-    const results = page.items.map((h) => toResult(h, spaces));
+    results.push(...page.items.map((h) => toResult(h, spaces)));
     if (page.nextCursor) return { results, nextCursor: encodeCursor(phase, page.nextCursor) };
     if (phase === 'team') return { results };
-    // Personal results are exhausted: the next page starts the team search.
-    if (results.length > 0) return { results, nextCursor: encodeCursor('team', '') };
+    // The personal results are exhausted: this page goes on with the team search,
+    // so "Load more" is only offered when there really is more.
     [phase, cursor] = ['team', undefined];
   }
 }

@@ -46,11 +46,14 @@ describe('KooDrive search in VS Code (e2e)', function () {
 
     const since = await h.sandbox.admin.lastRequestSeq();
     await wb.runCommand('KooDrive: Search…');
-    await wb.quickInput().waitFor({ state: 'visible' });
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Search KooDrive' }).waitFor();
+    await wb.quickInputBox().click();
     // Typed key by key: the picker searches as the user types.
     await wb.quickInputBox().pressSequentially('report', { delay: 40 });
     const hit = wb.quickPickRow(/2023-report\.txt/);
     await hit.first().waitFor({ state: 'visible', timeout: 20_000 });
+    assert.strictEqual(await wb.quickInputBox().inputValue(), 'report');
+    assert.strictEqual(await wb.quickPickRow(/Load more results/).count(), 0, 'no "Load more" when everything is shown');
     const rowText = (await hit.first().textContent()) ?? '';
     assert.match(rowText, /\/Documents\/Archive/, `the folder path is shown: ${rowText}`);
     const shot = await h.screenshot('search-results');
