@@ -20,6 +20,11 @@ import * as upload from './commands/upload';
 import * as stat from './commands/stat';
 import * as cat from './commands/cat';
 import * as put from './commands/put';
+import * as search from './commands/search';
+import * as mv from './commands/mv';
+import * as cp from './commands/cp';
+import * as rm from './commands/rm';
+import * as trash from './commands/trash';
 
 interface Command {
   usage: string;
@@ -27,7 +32,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, sandbox };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, sandbox };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;

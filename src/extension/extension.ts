@@ -33,7 +33,9 @@ import { VsCodeProgress } from './ui/vscodeProgress';
 import { VsCodeNotifier, VsCodePrompts } from './ui/vscodePrompts';
 import { DriveDragAndDrop } from './views/driveDragAndDrop';
 import { DriveTreeProvider } from './views/driveTreeProvider';
-import { ContainerNode, displayPath, folderIdOf } from './views/treeNodes';
+import { ContainerNode, displayPath, folderIdOf, ItemNode } from './views/treeNodes';
+import { moveNodes } from './commands/moveItems';
+import { VsCodeSearchUi } from './ui/searchQuickPick';
 
 const SECTION = 'koodrive';
 
@@ -99,6 +101,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     hasher: hashPool,
     resumeStore: new ResumeStore(path.join(storage, 'uploads')),
     tempDir,
+    search: new VsCodeSearchUi(),
   };
 
   const remoteFiles = new RemoteFilesHost({
@@ -112,15 +115,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };
     await reportUpload(services, req, await runUpload(services, req));
   });
+  const dropMove = errors.wrap('dropMove', async (target: ContainerNode, items: ItemNode[]) => {
+    await moveNodes(services, items, { space: target.space, folderId: folderIdOf(target) }, displayPath(target));
+  });
+  const dragAndDrop = new DriveDragAndDrop(dropUpload, dropMove);
   const view = vscode.window.createTreeView(VIEW_ID, {
     treeDataProvider: tree,
-    dragAndDropController: new DriveDragAndDrop(dropUpload),
+    dragAndDropController: dragAndDrop,
     canSelectMany: true,
     showCollapseAll: true,
   });
   context.subscriptions.push(view);
+  tree.attachView(view);
   // Compiled out unless built with esbuild.js --test-hooks (testMode.ts).
-  if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree });
+  if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree, dragAndDrop });
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
   const applyState = (): void => {

@@ -15,7 +15,8 @@ import type { LinkStore } from './stores/linkStore';
 import type { RecentPlaces } from './stores/recentPlaces';
 import type { ProgressRunner } from './ui/progress';
 import type { Notifier, Prompts } from './ui/prompts';
-import type { ContainerNode, LoadMoreNode } from './views/treeNodes';
+import type { ItemNode, LoadMoreNode, PagedNode } from './views/treeNodes';
+import type { SearchUi } from './ui/searchUi';
 
 export type SessionPort = Pick<Session, 'connection' | 'signIn' | 'signInSandbox' | 'signOut' | 'previous' | 'state'>;
 
@@ -24,10 +25,14 @@ export interface TreePort {
   refreshAll(): void;
   /** Reloads one folder (or a space's top level) if the tree has shown it. */
   refreshFolder(space: SpaceRef, folderId: string): void;
-  refreshNode(node: ContainerNode): void;
+  refreshNode(node: PagedNode): void;
   loadMore(node: LoadMoreNode): Promise<void>;
   /** The spaces (cached with the tree). */
   listSpaces(): Promise<Space[]>;
+  /** Reloads a space's "Recycle Bin" node if the tree has shown it. */
+  refreshRecycleBin(space: SpaceRef): void;
+  /** Shows an item in the tree, expanding its folders; undefined when it is not there. */
+  revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined>;
 }
 
 /** The few things of the VS Code window commands need besides prompts. */
@@ -72,4 +77,6 @@ export interface Services {
   tempDir: string;
   /** The `koodrive:` file system's entry points (absent in plain-Node tests that do not need it). */
   remoteFiles?: RemoteFilesPort;
+  /** The "KooDrive: Search…" picker (absent in hosts without one). */
+  search?: SearchUi;
 }

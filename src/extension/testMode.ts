@@ -17,7 +17,7 @@
  * the real commands, prompts and storage.
  *
  * activate() calls, once the tree exists:
- *   if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree });
+ *   if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree, dragAndDrop });
  */
 import * as vscode from 'vscode';
 
@@ -27,6 +27,8 @@ export const TEST_HOOKS_COMMAND = 'koodrive.test.hooks';
 export interface TestHooks {
   /** The KooDrive tree's data provider. */
   tree: vscode.TreeDataProvider<unknown>;
+  /** The tree's drag-and-drop controller (handleDrag/handleDrop as VS Code calls them). */
+  dragAndDrop?: vscode.TreeDragAndDropController<unknown>;
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {

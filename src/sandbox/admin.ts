@@ -22,6 +22,8 @@
  *   GET    /__sandbox/children?containerId=&folderId=   {files}
  *   GET    /__sandbox/find?containerId=&parentId=&name= {file}
  *   GET    /__sandbox/uploads                  pending (uncompleted) uploads
+ *   GET    /__sandbox/jobs                     {runMs, running}: how long batch jobs stay "running"
+ *   POST   /__sandbox/jobs                     {runMs}: change it for jobs created from now on
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateFaultSpec } from './faults';
@@ -154,5 +156,13 @@ export async function handleAdmin(ctx: AdminContext, req: IncomingMessage, res: 
     return f ? json(res, 200, { file: f }) : json(res, 404, { error: 'not found' });
   }
   if (method === 'GET' && p === '/uploads') return json(res, 200, { uploads: store.pendingUploads() });
+  if (p === '/jobs' && (method === 'GET' || method === 'POST')) {
+    if (method === 'POST') {
+      const ms = obj.runMs;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return json(res, 400, { error: 'runMs must be a non-negative number' });
+      svc.jobRunner.runMs = ms;
+    }
+    return json(res, 200, { runMs: svc.jobRunner.runMs, running: svc.jobRunner.running });
+  }
   return json(res, 404, { error: `unknown admin endpoint ${method} ${url.pathname}` });
 }

@@ -70,6 +70,8 @@ export interface SandboxOptions {
   admin?: boolean;
   /** Keep at most this many entries in `requests` (oldest dropped); default 10 000. */
   maxRecordedRequests?: number;
+  /** Batch jobs stay "running" this long before they do their work (ms); default 0 = done inside the POST. */
+  jobRunMs?: number;
 }
 
 export interface SandboxTeam {
@@ -109,6 +111,8 @@ export interface Sandbox {
   /** Every request received (admin calls excluded), oldest first. */
   requests: RecordedRequest[];
   store: SandboxStoreView;
+  /** Changes how long later batch jobs stay "running" (ms; 0 = done inside the POST). */
+  setJobRunMs(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -223,7 +227,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     expireTokens: (token) => auth.expire(token),
   });
-  const svc = new Service(store, clock, auth, presigner, faults, { sink: options.sink ?? false });
+  const svc = new Service(store, clock, auth, presigner, faults, { sink: options.sink ?? false, jobRunMs: options.jobRunMs ?? 0 });
 
   const fresh = !store.existed;
   // Uploads abandoned for a week are dropped with their parts (undocumented
@@ -484,6 +488,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    svc.jobRunner.finishAll();
     store.close();
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
@@ -501,6 +506,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     requests,
     store,
+    setJobRunMs: (ms: number) => {
+      svc.jobRunner.runMs = ms;
+    },
     close,
   };
 }

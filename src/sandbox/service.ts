@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock';
 import type { AuthService, Principal } from './auth';
 import type { FaultController } from './faults';
 import { clashFreeName, FOLDER_TYPE, fileSuffix, fullFileSuffix } from './names';
+import { JobRunner } from './jobRunner';
 import type { Presigner } from './presign';
 import type { ContainerRecord, NodeRecord, RevisionRecord, Store, TeamRecord, UserRecord } from './store';
 import { newHex, newId } from './store';
@@ -26,11 +27,15 @@ export interface Scope {
 
 export interface ServiceOptions {
   sink: boolean;
+  /** How long batch jobs stay "running" (ms); 0 = done inside the POST. */
+  jobRunMs?: number;
 }
 
 export class Service {
   /** Uploads in the middle of complete (a second complete meanwhile -> 13000403). */
   readonly completing = new Set<string>();
+  /** When batch jobs do their work (jobRunner.ts). */
+  readonly jobRunner: JobRunner;
 
   constructor(
     readonly store: Store,
@@ -39,7 +44,9 @@ export class Service {
     readonly presigner: Presigner,
     readonly faults: FaultController,
     readonly options: ServiceOptions,
-  ) {}
+  ) {
+    this.jobRunner = new JobRunner(options.jobRunMs ?? 0, () => this.now());
+  }
 
   now(): number {
     return this.clock.now();

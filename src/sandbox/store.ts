@@ -157,8 +157,20 @@ export interface JobRecord {
   failedList: JobFailure[];
   /** New ids of copied items, in order (copy only). */
   newFileIds: string[];
+  /** Items that took another name because of a clash in the target folder (copy, move, restore). */
+  renamedList?: JobRename[];
+  /** Restored items whose original folder was gone or in the bin: they went to the space root. */
+  restoredToRoot?: string[];
+  /** While running (status 1): when the job does its work (see jobRunner.ts). */
+  runUntil?: number;
   createdAt: number;
   finishedAt: number;
+}
+
+export interface JobRename {
+  fileId: string;
+  name: string;
+  newName: string;
 }
 
 export interface BlobRecord {

@@ -25,6 +25,7 @@ function loadSuites(): void {
   require('./suite/tree.test');
   require('./suite/transfers.test');
   require('./suite/remoteFs.test');
+  require('./suite/organize.test');
   require('./suite/expiry.test');
 }
 

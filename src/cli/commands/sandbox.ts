@@ -14,9 +14,10 @@ import { CliContext } from '../context';
 import { usageError } from '../usage';
 
 // Defaults: --port $KOODRIVE_SANDBOX_PORT or 8787 (0 = any free port), --host 127.0.0.1,
-// --data .koodrive-sandbox (kept between runs), --url-ttl 3600, --token-ttl 1200000 (0 = never).
+// --data .koodrive-sandbox (kept between runs), --url-ttl 3600, --token-ttl 1200000 (0 = never),
+// --job-run-ms 0 (how long batch jobs stay "running" before doing their work).
 export const usage =
-  'koodrive sandbox [--port N] [--host ADDR] [--data DIR] [--sink] [--no-seed] [--url-ttl SECONDS] [--token-ttl MS]';
+  'koodrive sandbox [--port N] [--host ADDR] [--data DIR] [--sink] [--no-seed] [--url-ttl SECONDS] [--token-ttl MS] [--job-run-ms MS]';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -25,7 +26,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     usage,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, sink: { type: 'boolean' },
-      'no-seed': { type: 'boolean' }, 'url-ttl': { type: 'string' }, 'token-ttl': { type: 'string' },
+      'no-seed': { type: 'boolean' }, 'url-ttl': { type: 'string' }, 'token-ttl': { type: 'string' }, 'job-run-ms': { type: 'string' },
     },
     maxPositionals: 0,
   });
@@ -37,6 +38,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     seed: !values['no-seed'],
     urlTtlSeconds: values['url-ttl'] === undefined ? undefined : wholeNumber(values['url-ttl'], '--url-ttl'),
     tokenTtlMs: values['token-ttl'] === undefined ? undefined : wholeNumber(values['token-ttl'], '--token-ttl'),
+    jobRunMs: values['job-run-ms'] === undefined ? undefined : wholeNumber(values['job-run-ms'], '--job-run-ms'),
   };
 
   // Our own listeners for the whole run: main.ts listens with once(), and a

@@ -250,3 +250,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs = Da
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
+
+/** A batch job's per-item failure (`failedList[]`: code as a string, msg) as our error type. */
+export function errorFromJobItem(code: string, msg: string): KooDriveError {
+  return errorFromEnvelope({ code, msg }, { status: 200 });
+}

@@ -45,7 +45,44 @@ export interface DownloadLinks {
   links: Array<{ fileId: string; fileName?: string; url?: string; code: number; message?: string }>;
 }
 
-export type JobState = { done: boolean; status: number; resultCode?: number };
+export interface JobState {
+  done: boolean;
+  /** 0 pending, 1 running, 2 done, 3 cancelled. */
+  status: number;
+  /** 1 ok, 2 partial, 3 failed (when done). */
+  resultCode?: number;
+  /** Percent, when the service reports it. */
+  progress?: number;
+  /** Items that failed, with the service's per-item code and message. */
+  failed: Array<{ fileId: string; code: string; message: string }>;
+  /** Items that took another name because of a clash in the target. */
+  renamed: Array<{ fileId: string; name: string; newName: string }>;
+  /** Restored items that went to the space root (their folder was gone). */
+  restoredToRoot: string[];
+  /** Copies, in the order of the request (copy jobs). */
+  newFileIds: string[];
+}
+
+export interface SearchFilesOptions {
+  keyWord: string;
+  searchType: 'personal' | 'team';
+  containerId?: string;
+  parentFolder?: string;
+  recursived?: boolean;
+  recycled?: boolean;
+  pageSize?: number;
+  cursor?: string;
+  shareFolderId?: string;
+}
+
+/** A search result: the item plus where it is (§2.10). */
+export interface SearchHit extends DriveItem {
+  /** "/root{containerId}/folder/name" (first segment = the space root). */
+  namePath: string;
+  /** "/rootId/folderId/…/fileId". */
+  idPath: string;
+  teamName?: string;
+}
 
 const p = (path: string): string => API_PREFIX + path;
 const seg = (s: string): string => encodeURIComponent(s);
@@ -200,13 +237,35 @@ export class KooDriveClient {
     return { fileIdPath: r.fileIdPath ?? '', namePath: r.namePath ?? '' };
   }
 
-  async searchFiles(opts: Call & { keyWord: string; searchType: 'personal' | 'team'; containerId?: string; pageSize?: number; cursor?: string }): Promise<Page<DriveItem>> {
+  /**
+   * One page of files/search (§2.10). `containerId` + `parentFolder` narrow it
+   * to a folder (the API wants both); `recursived` includes subfolders. The
+   * keyword rules are checked by the caller (organize/search.ts) so the user
+   * gets a clear message before anything is sent.
+   */
+  async searchFiles(opts: Call & SearchFilesOptions): Promise<Page<SearchHit> & { total?: number }> {
+    const pageSize = opts.pageSize ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new KooDriveError('InvalidInput', `pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
+    }
     const r = await this.transport.call<SearchFilesResponse>({
       method: 'POST', path: p('/files/search'),
-      body: { searchType: opts.searchType, pageInfo: { pageSize: opts.pageSize ?? MAX_PAGE_SIZE, pageCursor: opts.cursor ?? '' }, filter: { keyWord: opts.keyWord, containerId: opts.containerId } },
-      idempotent: true, signal: opts.signal,
+      body: {
+        searchType: opts.searchType,
+        pageInfo: { pageSize, pageCursor: opts.cursor ?? '' },
+        filter: { keyWord: opts.keyWord, containerId: opts.containerId, parentFolder: opts.parentFolder },
+        recycled: opts.recycled ?? false,
+        recursived: opts.recursived ?? false,
+      },
+      idempotent: true, shareFolderId: opts.shareFolderId, signal: opts.signal,
     });
-    return { items: (r.files ?? []).map(toDriveItem), nextCursor: r.nextPageCursor || undefined };
+    const items = (r.files ?? []).map((f): SearchHit => ({
+      ...toDriveItem({ ...f, editedTime: f.editedTime ?? f.updateTime }),
+      namePath: f.namePath ?? '',
+      idPath: f.idPath ?? '',
+      teamName: f.teamName || undefined,
+    }));
+    return { items, nextCursor: r.nextPageCursor || undefined, total: r.total === undefined ? undefined : toNumber(r.total) };
   }
 
   // ---- jobs (§2.12): delete / move / copy / restore -----------------------
@@ -222,9 +281,25 @@ export class KooDriveClient {
 
   async getJob(jobId: string, o: Call = {}): Promise<JobState> {
     const r = await this.transport.call<JobResponse>({ method: 'GET', path: p(`/${seg(jobId)}`), idempotent: true, signal: o.signal });
-    const status = toNumber(r.status ?? r.data?.status, -1);
-    const rc = r.taskResultCode ?? r.data?.taskResultCode;
-    return { done: status === 2 || status === 3, status, resultCode: rc === undefined ? undefined : toNumber(rc) };
+    const d = { ...r.data, ...r };
+    const status = toNumber(d.status, -1);
+    const rc = d.taskResultCode;
+    // Beyond status/taskResultCode the job object is undocumented: read the
+    // per-item lists defensively and leave them empty when absent.
+    return {
+      done: status === 2 || status === 3,
+      status,
+      resultCode: rc === undefined || rc === '' ? undefined : toNumber(rc),
+      progress: d.progress === undefined ? undefined : toNumber(d.progress),
+      failed: (Array.isArray(d.failedList) ? d.failedList : []).map((f) => ({
+        fileId: String(f.fileId ?? ''), code: String(f.code ?? ''), message: String(f.msg ?? f.message ?? ''),
+      })),
+      renamed: (Array.isArray(d.renamedList) ? d.renamedList : []).map((x) => ({
+        fileId: String(x.fileId ?? ''), name: String(x.name ?? ''), newName: String(x.newName ?? ''),
+      })),
+      restoredToRoot: (Array.isArray(d.restoredToRoot) ? d.restoredToRoot : []).map(String),
+      newFileIds: (Array.isArray(d.newFileIds) ? d.newFileIds : []).map(String),
+    };
   }
 
   // ---- upload (§2.3–2.5) -------------------------------------------------

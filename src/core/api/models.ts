@@ -38,6 +38,8 @@ export interface DriveItem {
   parentId?: string;
   containerId?: string;
   ownerName?: string;
+  /** Recycle-bin listings: when it was deleted (not documented; read when present). */
+  recycledTime?: string;
 }
 
 export interface Page<T> {
@@ -79,6 +81,7 @@ export function toDriveItem(f: WireFile): DriveItem {
     parentId: f.parentFolder?.[0],
     containerId: f.containerId ?? f.containers?.[0],
     ownerName: f.owners?.[0]?.displayName ?? f.owners?.[0]?.userName,
+    ...(f.recycledTime ? { recycledTime: f.recycledTime } : {}),
   };
 }
 

@@ -41,6 +41,8 @@ export interface WireFile {
   fileSuffix?: string;
   fullFileSuffix?: string;
   recycled?: boolean;
+  /** Undocumented; the sandbox sends it for recycled items. */
+  recycledTime?: string;
   owners?: WireUser[];
   lastEditor?: WireUser;
   properties?: Record<string, string>;
@@ -291,6 +293,11 @@ export interface JobResponse extends Envelope {
   status?: number | string;
   /** 1 ok, 2 partial, 3 failed. */
   taskResultCode?: number | string;
+  progress?: number | string;
+  failedList?: Array<{ fileId?: string; code?: string | number; msg?: string; message?: string }>;
+  renamedList?: Array<{ fileId?: string; name?: string; newName?: string }>;
+  restoredToRoot?: string[];
+  newFileIds?: string[];
   data?: { jobId?: string; id?: string; status?: number | string; taskResultCode?: number | string };
 }
 
@@ -302,5 +309,5 @@ export interface FilePathResponse extends Envelope {
 export interface SearchFilesResponse extends Envelope {
   total?: number;
   nextPageCursor?: string;
-  files?: Array<WireFile & { namePath?: string; idPath?: string; teamName?: string; teamId?: string; containerType?: string }>;
+  files?: Array<WireFile & { namePath?: string; idPath?: string; teamName?: string; teamId?: string; containerType?: string; updateTime?: string }>;
 }

@@ -36,6 +36,13 @@ export const COMMAND_IDS = [
   // koodrive: file system
   'koodrive.openRemoteFile',
   'koodrive.addToWorkspace',
+  // organize: search, move/copy, recycle bin
+  'koodrive.searchFiles',
+  'koodrive.moveItems',
+  'koodrive.copyItems',
+  'koodrive.restoreItems',
+  'koodrive.deletePermanently',
+  'koodrive.emptyRecycleBin',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

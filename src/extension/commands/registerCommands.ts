@@ -31,6 +31,12 @@ import { uploadToFolder } from './uploadToFolder';
 import { uploadWorkspaceFolder } from './uploadWorkspaceFolder';
 import { openRemoteFile } from './openRemoteFile';
 import { addToWorkspace } from './addToWorkspace';
+import { copyItems } from './copyItems';
+import { deletePermanently } from './deletePermanently';
+import { emptyRecycleBin } from './emptyRecycleBin';
+import { moveItems } from './moveItems';
+import { restoreItems } from './restoreItems';
+import { searchFiles } from './searchFiles';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -58,6 +64,12 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.showLog': showLog,
   'koodrive.openRemoteFile': openRemoteFile,
   'koodrive.addToWorkspace': addToWorkspace,
+  'koodrive.searchFiles': searchFiles,
+  'koodrive.moveItems': moveItems,
+  'koodrive.copyItems': copyItems,
+  'koodrive.restoreItems': restoreItems,
+  'koodrive.deletePermanently': deletePermanently,
+  'koodrive.emptyRecycleBin': emptyRecycleBin,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };

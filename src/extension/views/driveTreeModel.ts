@@ -5,6 +5,9 @@
  * folders first then names in natural order. Node objects keep their identity
  * across refreshes (VS Code matches refresh events by element).
  *
+ * Each space (except shared folders, whose bin is their owner's) ends with a
+ * "Recycle Bin" node when the source can list bins; it pages like a folder.
+ *
  * The model calls core only through `DriveTreeSource` (the data provider
  * binds it to the client); load errors become a message node and are passed
  * to `onError` (the one error wrapper), except AuthRequired, which empties
@@ -16,15 +19,19 @@ import { MAX_PAGE_SIZE } from '../../core/api/koodriveClient';
 import type { DriveItem, Page, Space, SpaceRef } from '../../core/api/models';
 import { isCancellation, KooDriveError } from '../../core/errors';
 import type { SpaceListing, SpaceListingWarning, SpacesResult } from '../../core/spaces';
+import type { RecycledItem } from '../../core/organize/recycleBin';
 import { l10n } from '../l10n';
 import {
-  ContainerNode, DriveNode, FileNode, FolderNode, folderIdOf, LoadMoreNode, MessageNode, SpaceNode, spaceKey,
+  ContainerNode, DriveNode, FileNode, FolderNode, folderIdOf, ItemNode, LoadMoreNode, MessageNode, PagedNode, RecycleBinNode,
+  RecycledNode, SpaceNode, spaceKey,
 } from './treeNodes';
 
 export interface DriveTreeSource {
   /** The spaces that loaded, and the listings that failed (core's loadSpaces). */
   listSpaces(): Promise<SpacesResult>;
   listFolder(space: Space, folderId: string, cursor: string | undefined, pageSize: number): Promise<Page<DriveItem>>;
+  /** Optional: without it the spaces have no "Recycle Bin" node. */
+  listRecycleBin?(space: Space, cursor: string | undefined, pageSize: number): Promise<Page<RecycledItem>>;
 }
 
 export interface DriveTreeModelOptions {
@@ -32,8 +39,11 @@ export interface DriveTreeModelOptions {
   onError?(err: unknown): void;
 }
 
+type Listed = DriveItem | RecycledItem;
+const idOfListed = (x: Listed): string => ('item' in x ? x.item.id : x.id);
+
 interface Listing {
-  items: DriveItem[];
+  items: Listed[];
   nextCursor?: string;
   loaded: boolean;
   pending?: Promise<void>;
@@ -76,8 +86,8 @@ export class DriveTreeModel {
     }
   }
 
-  /** A space's or folder's children: loads the first page when needed. */
-  async children(node: ContainerNode): Promise<DriveNode[]> {
+  /** A space's, folder's or recycle bin's children: loads the first page when needed. */
+  async children(node: PagedNode): Promise<DriveNode[]> {
     const listing = this.listingOf(node);
     try {
       if (!listing.loaded) await this.fetch(node, listing, undefined);
@@ -89,7 +99,7 @@ export class DriveTreeModel {
   }
 
   /** Fetches the next page of the load-more node's folder; returns the container to refresh. */
-  async loadMore(node: LoadMoreNode): Promise<ContainerNode> {
+  async loadMore(node: LoadMoreNode): Promise<PagedNode> {
     const listing = this.listingOf(node.parent);
     if (listing.loaded && listing.nextCursor && !listing.pending) {
       await this.fetch(node.parent, listing, listing.nextCursor);
@@ -100,7 +110,7 @@ export class DriveTreeModel {
   }
 
   /** Forgets what was loaded: everything, or one container and all below it. */
-  invalidate(node?: ContainerNode): void {
+  invalidate(node?: PagedNode): void {
     if (!node) {
       this.spaces = undefined;
       this.spacesPending = undefined;
@@ -159,7 +169,7 @@ export class DriveTreeModel {
     return node;
   }
 
-  private listingOf(node: ContainerNode): Listing {
+  private listingOf(node: PagedNode): Listing {
     let l = this.listings.get(node.key);
     if (!l) {
       l = { items: [], loaded: false };
@@ -168,13 +178,15 @@ export class DriveTreeModel {
     return l;
   }
 
-  private fetch(node: ContainerNode, listing: Listing, cursor: string | undefined): Promise<void> {
+  private fetch(node: PagedNode, listing: Listing, cursor: string | undefined): Promise<void> {
     if (listing.pending) return listing.pending;
     const pending = (async () => {
-      const page = await this.source.listFolder(node.space, folderIdOf(node), cursor, this.pageSize);
+      const page: Page<Listed> = node.kind === 'recycleBin'
+        ? await (this.source.listRecycleBin as NonNullable<DriveTreeSource['listRecycleBin']>)(node.space, cursor, this.pageSize)
+        : await this.source.listFolder(node.space, folderIdOf(node), cursor, this.pageSize);
       if (this.listings.get(node.key) !== listing) return; // invalidated meanwhile
-      const seen = new Set(listing.items.map((i) => i.id));
-      listing.items.push(...page.items.filter((i) => !seen.has(i.id)));
+      const seen = new Set(listing.items.map(idOfListed));
+      listing.items.push(...page.items.filter((i) => !seen.has(idOfListed(i))));
       listing.nextCursor = page.nextCursor;
       listing.loaded = true;
     })();
@@ -184,8 +196,11 @@ export class DriveTreeModel {
     });
   }
 
-  private build(parent: ContainerNode, listing: Listing): DriveNode[] {
-    const out: DriveNode[] = [...listing.items].sort(compareItems).map((item) => this.itemNode(parent, item));
+  private build(parent: PagedNode, listing: Listing): DriveNode[] {
+    // The bin keeps the service's order (most recently deleted first).
+    const out: DriveNode[] = parent.kind === 'recycleBin'
+      ? (listing.items as RecycledItem[]).map((entry) => this.recycledNode(parent, entry))
+      : [...(listing.items as DriveItem[])].sort(compareItems).map((item) => this.itemNode(parent, item));
     if (listing.nextCursor) {
       const key = `${parent.key}#more`;
       let more = this.nodes.get(key) as LoadMoreNode | undefined;
@@ -196,9 +211,68 @@ export class DriveTreeModel {
       more.loaded = listing.items.length;
       out.push(more);
     } else if (out.length === 0) {
-      out.push(this.message(parent, l10n.t('This folder is empty'), false));
+      out.push(this.message(parent, parent.kind === 'recycleBin' ? l10n.t('The recycle bin is empty') : l10n.t('This folder is empty'), false));
     }
+    if (parent.kind === 'space' && this.source.listRecycleBin && parent.space.kind !== 'shared') out.push(this.recycleBinNode(parent));
     return out;
+  }
+
+  private recycleBinNode(parent: SpaceNode): RecycleBinNode {
+    const key = `${parent.key}#bin`;
+    const existing = this.nodes.get(key);
+    if (existing?.kind === 'recycleBin') return existing;
+    const node: RecycleBinNode = { kind: 'recycleBin', key, space: parent.space, parent };
+    this.nodes.set(key, node);
+    return node;
+  }
+
+  private recycledNode(parent: RecycleBinNode, entry: RecycledItem): RecycledNode {
+    const key = `${parent.key}/${entry.item.id}`;
+    const existing = this.nodes.get(key);
+    if (existing?.kind === 'recycled') {
+      existing.entry = entry;
+      return existing;
+    }
+    const node: RecycledNode = { kind: 'recycled', key, space: parent.space, parent, entry };
+    this.nodes.set(key, node);
+    return node;
+  }
+
+  /** The space's "Recycle Bin" node, if the tree has one. */
+  recycleBinOf(space: SpaceRef): RecycleBinNode | undefined {
+    const n = this.nodes.get(`space:${spaceKey(space)}#bin`);
+    return n?.kind === 'recycleBin' ? n : undefined;
+  }
+
+  /**
+   * The node of an item, loading the listings on the way (and further pages
+   * when needed): the space's top level, then each folder of `folderIds`
+   * (outermost first), then the item itself. Undefined when something on
+   * the way is not there (moved or deleted meanwhile).
+   */
+  async locate(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined> {
+    const spaceNode = (await this.loadSpaces()).nodes.find((n) => spaceKey(n.space) === spaceKey(space));
+    if (!spaceNode) return undefined;
+    let container: ContainerNode = spaceNode;
+    for (const id of [...folderIds, itemId]) {
+      const found = await this.findChild(container, id);
+      if (!found) return undefined;
+      if (id === itemId) return found;
+      if (found.kind !== 'folder') return undefined;
+      container = found;
+    }
+    return undefined;
+  }
+
+  private async findChild(container: ContainerNode, id: string): Promise<ItemNode | undefined> {
+    for (;;) {
+      const kids = await this.children(container);
+      const hit = kids.find((k): k is ItemNode => (k.kind === 'folder' || k.kind === 'file') && k.item.id === id);
+      if (hit) return hit;
+      const more = kids.find((k): k is LoadMoreNode => k.kind === 'loadMore');
+      if (!more) return undefined;
+      await this.loadMore(more);
+    }
   }
 
   private itemNode(parent: ContainerNode, item: DriveItem): FolderNode | FileNode {
@@ -214,7 +288,7 @@ export class DriveTreeModel {
     return node;
   }
 
-  private failed(parent: ContainerNode | undefined, err: unknown): DriveNode[] {
+  private failed(parent: PagedNode | undefined, err: unknown): DriveNode[] {
     if (isCancellation(err)) return [];
     this.options.onError?.(err);
     if (KooDriveError.is(err, 'AuthRequired')) return [];
@@ -228,7 +302,7 @@ export class DriveTreeModel {
     return this.message(undefined, l10n.t('Could not list {0}', parts.join('; ')), true, 'root#spacesWarning');
   }
 
-  private message(parent: ContainerNode | undefined, text: string, isError: boolean, key = `${parent?.key ?? 'root'}#message`): MessageNode {
+  private message(parent: PagedNode | undefined, text: string, isError: boolean, key = `${parent?.key ?? 'root'}#message`): MessageNode {
     const node: MessageNode = { kind: 'message', key, parent, text, isError };
     this.nodes.set(key, node);
     return node;
@@ -248,7 +322,7 @@ function listingLabel(listing: SpaceListing): string {
   }
 }
 
-function isBelow(n: DriveNode, ancestor: ContainerNode): boolean {
+function isBelow(n: DriveNode, ancestor: PagedNode): boolean {
   let p: DriveNode | undefined = n.kind === 'space' ? undefined : n.parent;
   while (p) {
     if (p === ancestor) return true;

@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { Space, SpaceRef } from '../../core/api/models';
+import { listRecycleBin } from '../../core/organize/recycleBin';
 import type { DriveChanges } from '../../core/remoteFs/driveChanges';
 import type { SessionPort, TreePort } from '../services';
 import { DriveTreeModel } from './driveTreeModel';
 import { sessionTreeSource } from './driveTreeSource';
-import { ContainerNode, DriveNode, folderIdOf, LoadMoreNode } from './treeNodes';
+import { DriveNode, folderIdOf, ItemNode, LoadMoreNode, PagedNode } from './treeNodes';
 import { presentNode } from './treePresentation';
 
 export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, TreePort, vscode.Disposable {
@@ -25,7 +26,11 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
    * made through the file system refresh the tree.
    */
   constructor(private readonly session: SessionPort, onError: (err: unknown) => void, private readonly changes?: DriveChanges) {
-    this.model = new DriveTreeModel(sessionTreeSource(session), { onError });
+    this.model = new DriveTreeModel({
+      ...sessionTreeSource(session),
+      listRecycleBin: async (space, cursor, pageSize) =>
+        listRecycleBin((await session.connection()).client, space, { cursor, pageSize, rootFolderId: space.rootFolderId }),
+    }, { onError });
     this.changeSubscription = changes?.onDidChange((c) => {
       if (c.origin === this) return;
       if (c.all) {
@@ -41,6 +46,13 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
         }
       }
     });
+  }
+
+  private view?: vscode.TreeView<DriveNode>;
+
+  /** The view showing this provider (for reveal). */
+  attachView(view: vscode.TreeView<DriveNode>): void {
+    this.view = view;
   }
 
   getTreeItem(node: DriveNode): vscode.TreeItem {
@@ -61,7 +73,7 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
 
   async getChildren(node?: DriveNode): Promise<DriveNode[]> {
     if (!node) return this.session.state.signedIn ? this.model.roots() : [];
-    if (node.kind === 'space' || node.kind === 'folder') return this.model.children(node);
+    if (node.kind === 'space' || node.kind === 'folder' || node.kind === 'recycleBin') return this.model.children(node);
     return [];
   }
 
@@ -75,10 +87,10 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
     this.changes?.publish({ space: { containerId: '' }, all: true, origin: this });
   }
 
-  refreshNode(node: ContainerNode): void {
+  refreshNode(node: PagedNode): void {
     this.model.invalidate(node);
     this.changed.fire(node);
-    this.changes?.publish({ space: node.space, folderIds: [folderIdOf(node)], origin: this });
+    if (node.kind !== 'recycleBin') this.changes?.publish({ space: node.space, folderIds: [folderIdOf(node)], origin: this });
   }
 
   refreshFolder(space: SpaceRef, folderId: string): void {
@@ -93,6 +105,17 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
 
   listSpaces(): Promise<Space[]> {
     return this.model.listSpaces();
+  }
+
+  refreshRecycleBin(space: SpaceRef): void {
+    const bin = this.model.recycleBinOf(space);
+    if (bin) this.refreshNode(bin);
+  }
+
+  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined> {
+    const node = await this.model.locate(space, folderIds, itemId);
+    if (node) await this.view?.reveal(node, { select: true, focus: true, expand: false });
+    return node;
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@
  * `key` is unique in the whole tree and doubles as the TreeItem id.
  */
 import type { DriveItem, Space, SpaceRef } from '../../core/api/models';
+import type { RecycledItem } from '../../core/organize/recycleBin';
 
 export interface SpaceNode {
   readonly kind: 'space';
@@ -28,10 +29,27 @@ export interface FileNode {
   item: DriveItem;
 }
 
+/** A space's "Recycle Bin": lists the recycled items a page at a time. */
+export interface RecycleBinNode {
+  readonly kind: 'recycleBin';
+  readonly key: string;
+  readonly space: Space;
+  readonly parent: SpaceNode;
+}
+
+/** One item in a recycle bin (restorable or deletable for good; not browsable). */
+export interface RecycledNode {
+  readonly kind: 'recycled';
+  readonly key: string;
+  readonly space: Space;
+  readonly parent: RecycleBinNode;
+  entry: RecycledItem;
+}
+
 export interface LoadMoreNode {
   readonly kind: 'loadMore';
   readonly key: string;
-  readonly parent: ContainerNode;
+  readonly parent: PagedNode;
   /** Items loaded so far in the parent (for the label). */
   loaded: number;
 }
@@ -39,15 +57,17 @@ export interface LoadMoreNode {
 export interface MessageNode {
   readonly kind: 'message';
   readonly key: string;
-  readonly parent?: ContainerNode;
+  readonly parent?: PagedNode;
   text: string;
   isError: boolean;
 }
 
 /** A node whose children are a folder listing. */
 export type ContainerNode = SpaceNode | FolderNode;
+/** A node whose children are listed a page at a time. */
+export type PagedNode = ContainerNode | RecycleBinNode;
 export type ItemNode = FolderNode | FileNode;
-export type DriveNode = SpaceNode | FolderNode | FileNode | LoadMoreNode | MessageNode;
+export type DriveNode = SpaceNode | FolderNode | FileNode | LoadMoreNode | MessageNode | RecycleBinNode | RecycledNode;
 
 /** Distinguishes spaces that share a container (a shared folder lives in its owner's personal space). */
 export function spaceKey(space: SpaceRef): string {
@@ -61,7 +81,11 @@ export function folderIdOf(node: ContainerNode): string {
 export function isDriveNode(value: unknown): value is DriveNode {
   const kind = (value as { kind?: unknown } | null)?.kind;
   return typeof value === 'object' && value !== null && typeof (value as { key?: unknown }).key === 'string'
-    && (kind === 'space' || kind === 'folder' || kind === 'file' || kind === 'loadMore' || kind === 'message');
+    && (kind === 'space' || kind === 'folder' || kind === 'file' || kind === 'loadMore' || kind === 'message' || kind === 'recycleBin' || kind === 'recycled');
+}
+
+export function isRecycledNode(value: unknown): value is RecycledNode {
+  return isDriveNode(value) && value.kind === 'recycled';
 }
 
 export function isItemNode(value: unknown): value is ItemNode {

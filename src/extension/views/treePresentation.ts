@@ -5,8 +5,10 @@
  *
  * contextValue vocabulary (package.json menus use exactly these):
  *   koodrive:space  koodrive:folder  koodrive:file  koodrive:loadMore  koodrive:message
+ *   koodrive:recycleBin  koodrive:recycled
  */
 import type { DriveItem, Space } from '../../core/api/models';
+import type { RecycledItem } from '../../core/organize/recycleBin';
 import type { CommandId } from '../commands/commandIds';
 import { l10n } from '../l10n';
 import { formatBytes, formatDateTime, parseRemoteTime } from '../ui/format';
@@ -18,6 +20,8 @@ export const CONTEXT_VALUES = {
   file: 'koodrive:file',
   loadMore: 'koodrive:loadMore',
   message: 'koodrive:message',
+  recycleBin: 'koodrive:recycleBin',
+  recycled: 'koodrive:recycled',
 } as const;
 
 export interface NodePresentation {
@@ -72,6 +76,16 @@ export function presentNode(node: DriveNode): NodePresentation {
         collapsible: false,
         command: { id: 'koodrive.loadMoreItems', title: l10n.t('Load more…') },
       };
+    case 'recycleBin':
+      return {
+        label: l10n.t('Recycle Bin'),
+        tooltip: l10n.t('Items deleted from {0}: restore them or delete them for good', escapeMarkdown(node.space.name)),
+        icon: 'trash',
+        contextValue: CONTEXT_VALUES.recycleBin,
+        collapsible: true,
+      };
+    case 'recycled':
+      return presentRecycled(node.entry);
     case 'message':
       return {
         label: node.text,
@@ -81,6 +95,25 @@ export function presentNode(node: DriveNode): NodePresentation {
         ...(node.isError ? { command: node.parent ? { id: 'koodrive.refreshFolder' as const, title: l10n.t('Refresh') } : { id: 'koodrive.refreshTree' as const, title: l10n.t('Refresh') } } : {}),
       };
   }
+}
+
+function presentRecycled(entry: RecycledItem): NodePresentation {
+  const deleted = formatDateTime(parseRemoteTime(entry.deletedTime));
+  const from = entry.originalFolder === undefined ? undefined : `/${entry.originalFolder}`;
+  const description = [from, deleted && l10n.t('deleted {0}', deleted)].filter(Boolean).join(' · ');
+  const lines = [`**${escapeMarkdown(entry.item.name)}**`, ''];
+  lines.push(`${l10n.t('Original folder')}: ${from === undefined ? l10n.t('unknown') : escapeMarkdown(from)}`);
+  if (deleted) lines.push(`${l10n.t('Deleted')}: ${deleted}`);
+  if (!entry.item.isFolder) lines.push(`${l10n.t('Size')}: ${formatBytes(entry.item.size)}`);
+  lines.push(`${l10n.t('ID')}: \`${entry.item.id}\``);
+  return {
+    label: entry.item.name,
+    description,
+    tooltip: lines.join('  \n'),
+    icon: iconForItem(entry.item),
+    contextValue: CONTEXT_VALUES.recycled,
+    collapsible: false,
+  };
 }
 
 export function spaceKindLabel(space: Space): string {

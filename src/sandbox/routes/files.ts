@@ -318,7 +318,8 @@ function searchObject(svc: Service, n: NodeRecord): Record<string, unknown> {
     fileType: n.fileType,
     size: store.current(n)?.size ?? 0,
     updateTime: new Date(n.editedAt).toISOString(),
-    namePath: '/' + chain.slice(1).map((x) => x.name).join('/'),
+    // Like /files/path: the first segment names the space root (root{containerId}); clients strip it.
+    namePath: '/' + chain.map((x) => (x.parentId ? x.name : `root${x.containerId}`)).join('/'),
     idPath: '/' + chain.map((x) => x.id).join('/'),
     downloadLinks: [],
     teamName: team?.name ?? '',

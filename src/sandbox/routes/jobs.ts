@@ -1,16 +1,21 @@
 /**
- * Batch jobs (protocol.md §2.12): copy, delete (to the bin or for good), move,
- * restore, empty the bin. Jobs run to completion inside the POST; polling
- * then reports status 2 (done) with taskResultCode 1 ok / 2 partial / 3 failed
- * and a failedList of per-item codes. Response shapes are undocumented; ours:
- * POST -> {jobId, status, taskResultCode}; GET /{job_id} -> the job object.
+ * Batch jobs (docs/protocol.md §2.12): copy, delete (to the bin or for good), move,
+ * restore, empty the bin. The POST validates the request and answers with
+ * the job id; the work runs at once or after the configured "running" time
+ * (jobRunner.ts). Polling reports status 1 (running, with progress) and then
+ * 2 (done) with taskResultCode 1 ok / 2 partial / 3 failed and a failedList
+ * of per-item codes. Response shapes are undocumented; ours:
+ * POST -> {jobId, status, taskResultCode?}; GET /{job_id} -> the job object,
+ * which also lists `renamedList` (items that took another name because of a
+ * clash: the docs are silent, and we keep both rather than overwrite or fail)
+ * and `restoredToRoot` (restored items whose original folder was gone).
  * Unzip (5) and pack download (6) are not implemented (13000102).
  */
 import { ApiError, Codes, invalid } from '../errors';
 import type { Router } from '../router';
 import type { Scope, Service } from '../service';
 import { MAX_DEPTH } from '../service';
-import type { JobFailure, JobRecord, NodeRecord } from '../store';
+import type { JobFailure, JobRecord, JobRename, NodeRecord } from '../store';
 import { newHex, newId } from '../store';
 import type { Body } from '../validate';
 import { isObject, optInt, optString, queryInt, reqInt, reqString } from '../validate';
@@ -28,15 +33,17 @@ export function registerJobRoutes(router: Router, svc: Service): void {
     taskType: j.taskType,
     actionType: j.actionType,
     status: j.status,
-    taskResultCode: j.taskResultCode,
-    progress: 100,
+    ...(j.status === 2 ? { taskResultCode: j.taskResultCode } : {}),
+    progress: svc.jobRunner.progress(j),
     total: j.total,
     successCount: j.succeeded,
     failCount: j.failedList.length,
     failedList: j.failedList,
     newFileIds: j.newFileIds,
+    renamedList: j.renamedList ?? [],
+    restoredToRoot: j.restoredToRoot ?? [],
     createTime: new Date(j.createdAt).toISOString(),
-    finishTime: new Date(j.finishedAt).toISOString(),
+    ...(j.status === 2 ? { finishTime: new Date(j.finishedAt).toISOString() } : {}),
   });
 
   /** "root", a folder id, or a path of ids "/rootId/F1/F2" (last segment). */
@@ -126,8 +133,9 @@ export function registerJobRoutes(router: Router, svc: Service): void {
 
     const failedList: JobFailure[] = [];
     const newFileIds: string[] = [];
+    const renamedList: JobRename[] = [];
+    const restoredToRoot: string[] = [];
     const me = r.principal.userId;
-    const now = svc.now();
     const runItem = (fileId: string): void => {
       const n = svc.nodeIn(src, fileId);
       if (!n.parentId) throw invalid('the space root cannot be moved, copied or deleted');
@@ -146,12 +154,13 @@ export function registerJobRoutes(router: Router, svc: Service): void {
           if (taskType === 1 || dst.container.id !== src.container.id) svc.quotaCheck(dst.container, bytes);
           // Name clashes in the target keep both (timestamp rename), like renameMode 2.
           const name = svc.resolveName(dir.id, n.name, 2, taskType === 3 ? n.id : undefined);
+          if (name !== n.name) renamedList.push({ fileId: n.id, name: n.name, newName: name });
           if (taskType === 1) {
             newFileIds.push(copyTree(n, dir.id, dst.container.id, name, me).id);
           } else {
             n.name = name;
             store.moveNode(n, dir.id, dst.container.id);
-            n.editedAt = now;
+            n.editedAt = svc.now();
           }
           return;
         }
@@ -162,15 +171,24 @@ export function registerJobRoutes(router: Router, svc: Service): void {
           }
           if (store.inBin(n)) throw new ApiError(Codes.FileRecycled, 'file is already in the recycle bin');
           n.recycled = true;
-          n.recycledAt = now;
+          n.recycledAt = svc.now();
           store.touch();
           return;
         case 4: {
           if (!n.recycled) throw new ApiError(Codes.NotInRecycleBin, 'file is not in the recycle bin');
-          const parent = store.node(n.parentId);
-          if (!parent) throw new ApiError(Codes.TargetDirAbnormal, 'the original folder no longer exists');
-          if (store.inBin(parent)) throw new ApiError(Codes.TargetDirRecycled, 'the original folder is in the recycle bin');
-          n.name = svc.resolveName(parent.id, n.name, 2, n.id);
+          let parent = store.node(n.parentId);
+          // The docs do not say what happens when the original folder is gone
+          // (deleted for good, or itself in the bin). We restore to the space
+          // root (the share's folder inside a shared folder) and report it in
+          // restoredToRoot, rather than fail or bring the folder back too.
+          if (!parent || store.inBin(parent)) {
+            parent = store.node(src.shareRoot ?? src.container.rootId) as NodeRecord;
+            restoredToRoot.push(n.id);
+            store.moveNode(n, parent.id, n.containerId);
+          }
+          const name = svc.resolveName(parent.id, n.name, 2, n.id);
+          if (name !== n.name) renamedList.push({ fileId: n.id, name: n.name, newName: name });
+          n.name = name;
           n.recycled = false;
           delete n.recycledAt;
           store.touch();
@@ -179,41 +197,53 @@ export function registerJobRoutes(router: Router, svc: Service): void {
       }
     };
 
-    let total = items.length;
-    if (taskType === 7) {
-      const recycled = Object.values(store.state.nodes).filter(
-        (n) => n.containerId === src.container.id && n.recycled && (!src.shareRoot || store.isWithin(n, src.shareRoot)),
-      );
-      total = recycled.length;
-      for (const n of recycled) if (store.node(n.id)) store.deleteNode(n);
-    } else {
-      for (const it of items) {
-        try {
-          runItem(it.fileId);
-        } catch (e) {
-          if (!(e instanceof ApiError)) throw e;
-          failedList.push({ fileId: it.fileId, code: String(e.code), msg: e.message });
-        }
-      }
-    }
-    const succeeded = total - failedList.length;
     const job: JobRecord = {
       jobId: newHex(16),
       userId: me,
       taskType,
       actionType,
-      status: 2,
-      taskResultCode: failedList.length === 0 ? 1 : succeeded === 0 ? 3 : 2,
-      total,
-      succeeded,
+      status: 0,
+      taskResultCode: 0,
+      total: taskType === 7 ? 0 : items.length,
+      succeeded: 0,
       failedList,
       newFileIds,
-      createdAt: now,
-      finishedAt: svc.now(),
+      renamedList,
+      restoredToRoot,
+      createdAt: svc.now(),
+      finishedAt: 0,
     };
     store.state.jobs[job.jobId] = job;
+
+    const work = (): void => {
+      if (taskType === 7) {
+        const recycled = Object.values(store.state.nodes).filter(
+          (n) => n.containerId === src.container.id && n.recycled && (!src.shareRoot || store.isWithin(n, src.shareRoot)),
+        );
+        job.total = recycled.length;
+        for (const n of recycled) if (store.node(n.id)) store.deleteNode(n);
+      } else {
+        for (const it of items) {
+          try {
+            runItem(it.fileId);
+          } catch (e) {
+            // Work may run on a timer (jobRunner.ts), where a throw would bring the
+            // server down: an unexpected error fails the item as an internal error.
+            const code = e instanceof ApiError ? e.code : Codes.Internal;
+            failedList.push({ fileId: it.fileId, code: String(code), msg: (e as Error).message });
+          }
+        }
+      }
+      job.succeeded = job.total - failedList.length;
+      job.status = 2;
+      job.taskResultCode = failedList.length === 0 ? 1 : job.succeeded === 0 ? 3 : 2;
+      job.finishedAt = svc.now();
+      delete job.runUntil;
+      store.touch();
+    };
+    svc.jobRunner.schedule(job, work);
     store.touch();
-    return { jobId: job.jobId, status: job.status, taskResultCode: job.taskResultCode };
+    return { jobId: job.jobId, status: job.status, ...(job.status === 2 ? { taskResultCode: job.taskResultCode } : {}) };
   });
 
   router.add('GET', '/v1/jobs', 'full', (r) => {

@@ -22,7 +22,7 @@ import { LinkStore } from '../../../src/extension/stores/linkStore';
 import { RecentPlaces } from '../../../src/extension/stores/recentPlaces';
 import type { ProgressOptions, ProgressReport, ProgressRunner } from '../../../src/extension/ui/progress';
 import { ConfirmOptions, dismissed, InputOptions, Notifier, OpenOptions, PickItem, PickOptions, Prompts } from '../../../src/extension/ui/prompts';
-import type { ContainerNode, LoadMoreNode } from '../../../src/extension/views/treeNodes';
+import type { ItemNode, LoadMoreNode, PagedNode } from '../../../src/extension/views/treeNodes';
 import { Sandbox, startSandbox } from '../../../src/sandbox/server';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../../../dist/hashWorker.js');
@@ -248,7 +248,9 @@ export class FakeHost implements HostPort {
 export class FakeTree implements TreePort {
   readonly refreshed: Array<{ containerId: string; folderId: string }> = [];
   refreshedAll = 0;
-  readonly refreshedNodes: ContainerNode[] = [];
+  readonly refreshedNodes: PagedNode[] = [];
+  readonly refreshedBins: string[] = [];
+  readonly revealed: Array<{ containerId: string; folderIds: readonly string[]; itemId: string }> = [];
 
   constructor(private readonly services: () => Services) {}
 
@@ -260,8 +262,17 @@ export class FakeTree implements TreePort {
     this.refreshed.push({ containerId: space.containerId, folderId });
   }
 
-  refreshNode(node: ContainerNode): void {
+  refreshNode(node: PagedNode): void {
     this.refreshedNodes.push(node);
+  }
+
+  refreshRecycleBin(space: SpaceRef): void {
+    this.refreshedBins.push(space.containerId);
+  }
+
+  async revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined> {
+    this.revealed.push({ containerId: space.containerId, folderIds, itemId });
+    return undefined;
   }
 
   async loadMore(_node: LoadMoreNode): Promise<void> {

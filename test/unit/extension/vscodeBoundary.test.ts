@@ -13,6 +13,7 @@ const ADAPTERS = new Set([
   'ui/vscodePrompts.ts',
   'ui/vscodeProgress.ts',
   'ui/vscodeHost.ts',
+  'ui/searchQuickPick.ts',
   'ui/statusBar.ts',
   'views/driveTreeProvider.ts',
   'views/driveDragAndDrop.ts',

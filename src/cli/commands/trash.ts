@@ -1,0 +1,65 @@
+import { emptyRecycleBin, restoreItems } from '../../core/organize/organizeItems';
+import { listRecycleBin, RecycledItem } from '../../core/organize/recycleBin';
+import { resolveSpace } from '../../core/spaces';
+import { parseCommandArgs } from '../args';
+import { CliContext, formatBytes, table } from '../context';
+import { jobProgress, reportOutcome } from '../organizeOutput';
+import { usageError } from '../usage';
+
+export const usage = 'koodrive trash ls --container <containerId> [--json] | trash restore <id...> --container <containerId> [--json] | trash empty --container <containerId> --yes';
+
+/** The recycle bin: list it, restore items to where they were, or empty it (only with --yes). */
+export async function run(ctx: CliContext, argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h') parseCommandArgs(argv, { usage, options: {} });
+  if (sub !== 'ls' && sub !== 'restore' && sub !== 'empty') throw usageError(usage, sub ? `Unknown trash command "${sub}"` : 'Missing trash command');
+  const { positionals, values } = parseCommandArgs(rest, {
+    usage, options: { container: { type: 'string' }, yes: { type: 'boolean' } },
+    minPositionals: sub === 'restore' ? 1 : 0, maxPositionals: sub === 'restore' ? undefined : 0,
+  });
+  if (!values.container) throw usageError(usage, 'Missing --container');
+  if (values.yes && sub !== 'empty') throw usageError(usage, '--yes only applies to "trash empty"');
+  // Emptying the bin cannot be undone: refuse before contacting the service.
+  if (sub === 'empty' && !values.yes) {
+    throw usageError(usage, 'Emptying the recycle bin deletes everything in it for good; add --yes to confirm');
+  }
+  const { client } = ctx.drive();
+  const space = await resolveSpace(client, ctx.userId(), values.container, { signal: ctx.signal });
+  if (sub === 'restore') {
+    const out = await restoreItems(client, space, positionals.map((fileId) => ({ fileId })), { signal: ctx.signal, onProgress: jobProgress(ctx) });
+    reportOutcome(ctx, out, 'restored');
+    return;
+  }
+  if (sub === 'empty') {
+    const out = await emptyRecycleBin(client, space, { signal: ctx.signal, onProgress: jobProgress(ctx) });
+    if (out.items.length > 0) reportOutcome(ctx, out, 'deleted');
+    ctx.out(ctx.flags.json ? JSON.stringify({ emptied: true }) : 'The recycle bin is empty');
+    return;
+  }
+  const items: RecycledItem[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await listRecycleBin(client, space, { cursor, rootFolderId: space.rootFolderId, signal: ctx.signal });
+    items.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  if (ctx.flags.json) {
+    ctx.out(JSON.stringify(items.map((r) => ({
+      fileId: r.item.id,
+      name: r.item.name,
+      isFolder: r.item.isFolder,
+      size: r.item.size,
+      originalFolder: r.originalFolder === undefined ? null : `/${r.originalFolder}`,
+      deleted: r.deletedTime ?? null,
+    }))));
+    return;
+  }
+  if (items.length === 0) {
+    ctx.out('The recycle bin is empty');
+    return;
+  }
+  ctx.out(table([
+    ['TYPE', 'ID', 'SIZE', 'DELETED', 'FROM', 'NAME'],
+    ...items.map((r) => [r.item.isFolder ? 'dir' : 'file', r.item.id, r.item.isFolder ? '' : formatBytes(r.item.size), r.deletedTime ?? '', r.originalFolder === undefined ? '?' : `/${r.originalFolder}`, r.item.name]),
+  ]));
+}

@@ -1,0 +1,79 @@
+/**
+ * End-to-end: "KooDrive: Search…" in a real VS Code (code-server) driven
+ * through Chromium, against the local sandbox: type part of a name, see the
+ * results (name, folder, size, date), choose one and find it selected in the
+ * tree with its folder expanded. The results screenshot is also kept as
+ * docs/screenshots/search-results.png.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Locator } from 'playwright-core';
+import { Harness, startHarness } from '../harness';
+import { SANDBOX_TOKEN, SANDBOX_USER_ID } from '../sandboxAdmin';
+import { Workbench } from '../workbench';
+
+const DOCS_SCREENSHOT = path.resolve(__dirname, '../../../../docs/screenshots/search-results.png');
+
+describe('KooDrive search in VS Code (e2e)', function () {
+  let h: Harness;
+  let wb: Workbench;
+
+  before(async function () {
+    this.timeout(180_000);
+    h = await startHarness({ name: 'organize' });
+    wb = new Workbench(h.page!);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await h?.dispose();
+  });
+
+  const files = (): Locator => wb.viewPane('Files');
+
+  it('finds a file by name as you type and reveals it in the tree', async () => {
+    await wb.openViewContainer('KooDrive');
+    const welcome = files().locator('.welcome-view-content');
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    await welcome.getByRole('button', { name: 'Sign in' }).click();
+    await wb.pick('Custom endpoint…', { title: 'Sign in to KooDrive' });
+    await wb.type(h.sandbox.url, { prompt: /endpoint URL/ });
+    await wb.type(SANDBOX_TOKEN, { prompt: /Access token/ });
+    await wb.type(SANDBOX_USER_ID, { prompt: /user ID/ });
+    await wb.treeRow(files(), 'Engineering').waitFor({ timeout: 30_000 });
+    await wb.clearNotifications();
+
+    const since = await h.sandbox.admin.lastRequestSeq();
+    await wb.runCommand('KooDrive: Search…');
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Search KooDrive' }).waitFor();
+    await wb.quickInputBox().click();
+    // Typed key by key: the picker searches as the user types.
+    await wb.quickInputBox().pressSequentially('report', { delay: 40 });
+    const hit = wb.quickPickRow(/2023-report\.txt/);
+    await hit.first().waitFor({ state: 'visible', timeout: 20_000 });
+    assert.strictEqual(await wb.quickInputBox().inputValue(), 'report');
+    assert.strictEqual(await wb.quickPickRow(/Load more results/).count(), 0, 'no "Load more" when everything is shown');
+    const rowText = (await hit.first().textContent()) ?? '';
+    assert.match(rowText, /\/Documents\/Archive/, `the folder path is shown: ${rowText}`);
+    const shot = await h.screenshot('search-results');
+    fs.mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
+    fs.copyFileSync(shot, DOCS_SCREENSHOT);
+
+    // Typing went faster than the debounce: far fewer searches than keystrokes, none with fewer than 2 characters.
+    const searches = await h.sandbox.admin.requests({ since, path: '/files/search' });
+    assert.ok(searches.length > 0 && searches.length < 'report'.length * 2, `searches sent: ${searches.length}`);
+    for (const r of searches) assert.ok(String((r as { bodyJson?: { filter?: { keyWord?: string } } }).bodyJson?.filter?.keyWord ?? '').length >= 2);
+
+    await hit.first().click();
+    const selected = wb.treeRow(files(), '2023-report.txt');
+    await selected.first().waitFor({ state: 'visible', timeout: 20_000 });
+    await h.page!.waitForFunction(
+      (el) => el?.getAttribute('aria-selected') === 'true',
+      await selected.first().elementHandle(),
+      { timeout: 10_000 },
+    );
+    assert.strictEqual(await wb.treeRow(files(), 'Archive').first().getAttribute('aria-expanded'), 'true', 'its folder was expanded');
+    await h.screenshot('search-revealed');
+  });
+});
