@@ -43,8 +43,11 @@ export interface RunContext {
   isSettled(key: string): boolean;
   fileStarted(key: string, path: string, size: number): void;
   fileProgress(key: string, bytes: number, phase?: string): void;
-  /** `track`: remember the key in `settledKeys` (loose files, downloads); folder files are remembered by their cursor. */
-  fileSettled(key: string, outcome: FileOutcome, track?: boolean): void;
+  /**
+   * `remember`: the key to keep in `settledKeys` so a resumed run skips it
+   * (a loose file's path, a download's fileId); folder files are remembered by their cursor instead.
+   */
+  fileSettled(key: string, outcome: FileOutcome, remember?: string): void;
 }
 
 export type RunExecutor = (ctx: RunContext) => Promise<void>;
@@ -184,7 +187,10 @@ export class TransferQueue {
     if (run.error) {
       run.error = undefined;
     } else {
-      run.only = [...new Set([...(run.only ?? []), ...run.failed.map((f) => f.key)])];
+      const keys = new Set([...(run.only ?? []), ...run.failed.map((f) => f.key)]);
+      run.only = [...keys];
+      // Failed files count as settled (a resume passes them over); a retry is for them.
+      run.settledKeys = run.settledKeys.filter((k) => !keys.has(k));
       run.failed = [];
     }
     this.launch(run);
@@ -335,7 +341,7 @@ export class TransferQueue {
         f.phase = phase;
         this.emit();
       },
-      fileSettled: (key, outcome, track) => {
+      fileSettled: (key, outcome, remember) => {
         const f = rt.active.get(key);
         rt.active.delete(key);
         if (outcome.ok) {
@@ -344,13 +350,14 @@ export class TransferQueue {
           if (outcome.noTransfer) run.done.noTransfer++;
           else if (f && outcome.bytes > f.bytes) this.sample(rt, outcome.bytes - f.bytes);
         } else {
-          run.failed = run.failed.filter((x) => x.key !== key);
-          run.failed.push({ key, path: outcome.path, code: outcome.code, message: outcome.message });
+          const failedKey = remember ?? key;
+          run.failed = run.failed.filter((x) => x.key !== failedKey);
+          run.failed.push({ key: failedKey, path: outcome.path, code: outcome.code, message: outcome.message });
         }
-        if (run.only) run.only = run.only.filter((k) => k !== key);
-        if (track) {
-          rt.settled.add(key);
-          run.settledKeys.push(key);
+        if (run.only) run.only = run.only.filter((k) => k !== (remember ?? key));
+        if (remember !== undefined && !rt.settled.has(remember)) {
+          rt.settled.add(remember);
+          run.settledKeys.push(remember);
         }
         changed();
       },

@@ -74,7 +74,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
         ctx.fileStarted(f.path, f.path, f.size);
         try {
           const r = await uploadFile(deps, f.path, { kind: 'file', space: job.space, parentFolderId: job.parentFolderId, conflict: job.conflict }, options);
-          ctx.fileSettled(f.path, { ok: true, bytes: r.size, noTransfer: r.rapidUpload || r.skipped }, true);
+          ctx.fileSettled(f.path, { ok: true, bytes: r.size, noTransfer: r.rapidUpload || r.skipped }, f.path);
           events.onUploaded?.(r, job.parentFolderId);
         } catch (e) {
           if (endsTheRun(e)) throw e;
@@ -99,7 +99,8 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
         scanned: scans[i],
         conflict: job.conflict,
         exclude: job.exclude,
-        shouldUpload: (e) => !cursor.isSettled(e.relPath) && (wholeFolder || wanted(e.absPath)),
+        // A retry runs its failed files even though the cursor counts them as settled.
+        shouldUpload: (e) => (ctx.only ? ctx.only.has(e.absPath) || (wholeFolder && !cursor.isSettled(e.relPath)) : !cursor.isSettled(e.relPath)),
         acquireSlot: () => ctx.acquireSlot(),
         onFileStart: (e) => {
           cursor.start(e.relPath);
@@ -125,7 +126,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
 }
 
 function fail(ctx: RunContext, events: UploadJobEvents, p: string, error: KooDriveError, fromFolder?: string): void {
-  ctx.fileSettled(p, { ok: false, path: p, code: error.code, message: error.message }, true);
+  ctx.fileSettled(p, { ok: false, path: p, code: error.code, message: error.message }, p);
   events.onFailed?.(p, error, fromFolder);
 }
 
