@@ -11,8 +11,10 @@ import * as vscode from 'vscode';
 import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
 import { ResumeStore } from '../core/transfer/upload/resumeStore';
+import { pruneExpiredUploads } from '../core/transfers/resumeInventory';
+import { TransferJournal } from '../core/transfers/transferJournal';
 import { Session } from './auth/session';
-import { CONTEXT_KEYS, VIEW_ID } from './commands/commandIds';
+import { CONTEXT_KEYS, TRANSFERS_VIEW_ID, VIEW_ID } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';
 import { l10n } from './l10n';
 import { LocalSandbox } from './sandbox/localSandbox';
@@ -21,6 +23,7 @@ import { readSettings } from './settings';
 import { LinkStore } from './stores/linkStore';
 import { RecentPlaces } from './stores/recentPlaces';
 import { reportUpload, runUpload, UploadRequest } from './transfers/runUpload';
+import { TransferService, TransferServices } from './transfers/transferService';
 import { ErrorHandler } from './ui/errorHandler';
 import { registerTestMode } from './testMode';
 import { channelLogger } from './ui/logChannelLogger';
@@ -30,6 +33,7 @@ import { VsCodeProgress } from './ui/vscodeProgress';
 import { VsCodeNotifier, VsCodePrompts } from './ui/vscodePrompts';
 import { DriveDragAndDrop } from './views/driveDragAndDrop';
 import { DriveTreeProvider } from './views/driveTreeProvider';
+import { TransfersTreeProvider } from './views/transfersTreeProvider';
 import { ContainerNode, displayPath, folderIdOf } from './views/treeNodes';
 
 const SECTION = 'koodrive';
@@ -79,7 +83,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }));
   context.subscriptions.push(tree);
 
-  const services: Services = {
+  const resumeStore = new ResumeStore(path.join(storage, 'uploads'));
+  const base: TransferServices = {
     session,
     prompts: new VsCodePrompts(),
     notifier,
@@ -91,9 +96,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     logger,
     host: new VsCodeHost(showLog),
     hasher: hashPool,
-    resumeStore: new ResumeStore(path.join(storage, 'uploads')),
+    resumeStore,
     tempDir,
   };
+  // The window's one transfer queue; its list survives reloads (interrupted runs come back paused).
+  const services: Services = {
+    ...base,
+    transfers: new TransferService(base, {
+      maxFiles: () => base.settings().transfers.maxFiles,
+      journal: new TransferJournal(path.join(storage, 'transfers.json'), logger),
+    }),
+  };
+  const transfers = services.transfers.queue;
+  context.subscriptions.push({ dispose: () => void transfers.dispose() });
+  await transfers.restore();
+  void pruneExpiredUploads(resumeStore, { logger }).catch((e: unknown) => logger.warn(`Could not prune old upload state: ${(e as Error).message}`));
+  const transfersTree = new TransfersTreeProvider(transfers);
+  context.subscriptions.push(transfersTree, vscode.window.createTreeView(TRANSFERS_VIEW_ID, { treeDataProvider: transfersTree }));
+  status.attach(transfers);
 
   const dropUpload = errors.wrap('drop', async (target: ContainerNode, paths: string[]) => {
     const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };

@@ -13,6 +13,7 @@ import type { CommandId } from './commands/commandIds';
 import type { Settings } from './settings';
 import type { LinkStore } from './stores/linkStore';
 import type { RecentPlaces } from './stores/recentPlaces';
+import type { TransferService } from './transfers/transferService';
 import type { ProgressRunner } from './ui/progress';
 import type { Notifier, Prompts } from './ui/prompts';
 import type { ContainerNode, LoadMoreNode } from './views/treeNodes';
@@ -40,6 +41,8 @@ export interface HostPort {
   copyText(text: string): Promise<void>;
   openDiff(left: string, right: string, title: string): Promise<void>;
   showLog(): void;
+  /** Shows a local file or folder in the Explorer (or the system's file manager when it is outside the workspace). */
+  revealLocal(path: string): Promise<void>;
   executeCommand(id: CommandId, ...args: unknown[]): Promise<unknown>;
   /** Environment variables (KOODRIVE_ENDPOINT pre-fills the custom endpoint prompt). */
   env(name: string): string | undefined;
@@ -60,4 +63,6 @@ export interface Services {
   resumeStore?: ResumeStore;
   /** A private folder for temporary files (revision copies for diffs). */
   tempDir: string;
+  /** The window's transfer queue (the Transfers view). */
+  transfers: TransferService;
 }

@@ -19,6 +19,10 @@ export interface Settings {
   download: {
     conflictPolicy: DownloadConflictPolicy;
   };
+  transfers: {
+    /** Files in flight at once across all uploads and downloads of the window. */
+    maxFiles: number;
+  };
 }
 
 /** `key` is relative to the koodrive section, e.g. 'upload.partSize'. */
@@ -27,6 +31,7 @@ export type SettingReader = (key: string) => unknown;
 export const DEFAULT_SETTINGS: Settings = {
   upload: { partSize: 16 * MiB, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
   download: { conflictPolicy: 'ask' },
+  transfers: { maxFiles: 4 },
 };
 
 const UPLOAD_POLICIES: readonly UploadConflictPolicy[] = ['rename', 'fail', 'skip-same'];
@@ -53,6 +58,9 @@ export function readSettings(get: SettingReader): Settings {
     },
     download: {
       conflictPolicy: oneOf(get('download.conflictPolicy'), DOWNLOAD_POLICIES, DEFAULT_SETTINGS.download.conflictPolicy),
+    },
+    transfers: {
+      maxFiles: intIn(get('transfers.maxFiles'), 1, 32, DEFAULT_SETTINGS.transfers.maxFiles),
     },
   };
 }

@@ -130,7 +130,7 @@ export async function pruneExpiredUploads(store: ResumeStore, o: { now?: number;
   return n;
 }
 
-async function findPartials(root: string): Promise<Array<{ path: string; bytes: number }>> {
+export async function findPartials(root: string): Promise<Array<{ path: string; bytes: number }>> {
   const found: Array<{ path: string; bytes: number }> = [];
   let budget = PARTIAL_SCAN_LIMIT;
   const visit = async (dir: string): Promise<void> => {

@@ -80,6 +80,8 @@ interface Runtime {
   samples: Array<{ t: number; bytes: number }>;
   /** Network bytes moved in this session (speed). */
   moved: number;
+  /** The error that failed the run as a whole, as thrown (the host shows it with its actions). */
+  error?: unknown;
   finished: Promise<void>;
 }
 
@@ -160,6 +162,11 @@ export class TransferQueue {
   async settled(id: string): Promise<RunView | undefined> {
     await this.runtimes.get(id)?.finished;
     return this.get(id);
+  }
+
+  /** The error object that failed the run as a whole in this session, if any. */
+  errorOf(id: string): unknown {
+    return this.runtimes.get(id)?.error;
   }
 
   async pause(id: string): Promise<void> {
@@ -289,6 +296,7 @@ export class TransferQueue {
       } else {
         const err = KooDriveError.is(e) ? e : new KooDriveError('ApiError', String((e as Error)?.message ?? e), { cause: e });
         run.error = { code: err.code, message: err.message };
+        rt.error = err;
         this.logger.error(`Transfer ${run.name} failed: ${err.code} ${err.message}`);
         this.setState(run, 'failed');
       }

@@ -28,6 +28,8 @@ export interface UploadJob {
 }
 
 export interface UploadJobEvents {
+  onFileStart?(localPath: string, size: number): void;
+  onProgress?(ev: ProgressEvent): void;
   /** A file is on KooDrive; `parentId` is known for loose files. */
   onUploaded?(r: UploadResult, parentId?: string): void;
   onFailed?(localPath: string, error: KooDriveError, fromFolder?: string): void;
@@ -60,7 +62,10 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
     files: files.length + counted.reduce((n, c) => n + c.files, 0),
     bytes: files.reduce((n, f) => n + f.size, 0) + counted.reduce((n, c) => n + c.bytes, 0),
   });
-  const onProgress = (ev: ProgressEvent): void => ctx.fileProgress(ev.subject, ev.bytesDone, ev.phase);
+  const onProgress = (ev: ProgressEvent): void => {
+    ctx.fileProgress(ev.subject, ev.bytesDone, ev.phase);
+    events.onProgress?.(ev);
+  };
   const options = { partSize: job.partSize, concurrency: job.concurrency, signal, onProgress };
 
   const todo = files.filter((f) => !ctx.isSettled(f.path) && wanted(f.path));
@@ -72,6 +77,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
         if (next >= todo.length) break;
         const f = todo[next++];
         ctx.fileStarted(f.path, f.path, f.size);
+        events.onFileStart?.(f.path, f.size);
         try {
           const r = await uploadFile(deps, f.path, { kind: 'file', space: job.space, parentFolderId: job.parentFolderId, conflict: job.conflict }, options);
           ctx.fileSettled(f.path, { ok: true, bytes: r.size, noTransfer: r.rapidUpload || r.skipped }, f.path);
@@ -105,6 +111,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
         onFileStart: (e) => {
           cursor.start(e.relPath);
           ctx.fileStarted(e.absPath, e.absPath, e.size);
+          events.onFileStart?.(e.absPath, e.size);
         },
         onFileDone: (o) => {
           cursor.settle(o.relPath);

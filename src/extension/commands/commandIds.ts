@@ -33,6 +33,15 @@ export const COMMAND_IDS = [
   'koodrive.copyFileId',
   // misc
   'koodrive.showLog',
+  // transfers view
+  'koodrive.pauseTransfer',
+  'koodrive.resumeTransfer',
+  'koodrive.cancelTransfer',
+  'koodrive.retryTransfer',
+  'koodrive.revealTransfer',
+  'koodrive.pauseAllTransfers',
+  'koodrive.resumeAllTransfers',
+  'koodrive.clearFinishedTransfers',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -51,3 +60,6 @@ export const CONTEXT_KEYS = {
 
 /** The KooDrive tree view's id. */
 export const VIEW_ID = 'koodrive.explorer';
+
+/** The Transfers view's id. */
+export const TRANSFERS_VIEW_ID = 'koodrive.transfers';

@@ -29,6 +29,14 @@ import { uploadActiveFile } from './uploadActiveFile';
 import { uploadFiles } from './uploadFiles';
 import { uploadToFolder } from './uploadToFolder';
 import { uploadWorkspaceFolder } from './uploadWorkspaceFolder';
+import { cancelTransfer } from './cancelTransfer';
+import { clearFinishedTransfers } from './clearFinishedTransfers';
+import { pauseAllTransfers } from './pauseAllTransfers';
+import { pauseTransfer } from './pauseTransfer';
+import { resumeAllTransfers } from './resumeAllTransfers';
+import { resumeTransfer } from './resumeTransfer';
+import { retryTransfer } from './retryTransfer';
+import { revealTransfer } from './revealTransfer';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -54,6 +62,14 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.deleteItems': deleteItems,
   'koodrive.copyFileId': copyFileId,
   'koodrive.showLog': showLog,
+  'koodrive.pauseTransfer': pauseTransfer,
+  'koodrive.resumeTransfer': resumeTransfer,
+  'koodrive.cancelTransfer': cancelTransfer,
+  'koodrive.retryTransfer': retryTransfer,
+  'koodrive.revealTransfer': revealTransfer,
+  'koodrive.pauseAllTransfers': pauseAllTransfers,
+  'koodrive.resumeAllTransfers': resumeAllTransfers,
+  'koodrive.clearFinishedTransfers': clearFinishedTransfers,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };
