@@ -22,6 +22,7 @@ describe('settings', () => {
     assert.deepEqual(s, {
       upload: { partSize: 16 * 1024 * 1024, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
       download: { conflictPolicy: 'ask' },
+      transfers: { maxFiles: 4 },
     });
   });
 
@@ -35,6 +36,8 @@ describe('settings', () => {
     assert.equal(s.upload.conflictPolicy, 'rename');
     assert.deepEqual(s.upload.exclude, ['dist/']);
     assert.equal(s.download.conflictPolicy, 'overwrite');
+    assert.equal(readSettings((k) => ({ 'transfers.maxFiles': 0 })[k]).transfers.maxFiles, 1);
+    assert.equal(readSettings((k) => ({ 'transfers.maxFiles': 'many' })[k]).transfers.maxFiles, 4);
   });
 });
 
