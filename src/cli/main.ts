@@ -16,6 +16,7 @@ import * as mkdir from './commands/mkdir';
 import * as revision from './commands/revision';
 import * as spaces from './commands/spaces';
 import * as upload from './commands/upload';
+import * as transfers from './commands/transfers';
 
 interface Command {
   usage: string;
@@ -23,7 +24,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, transfers };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;
