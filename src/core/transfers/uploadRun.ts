@@ -103,6 +103,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
       const summary = await uploadFolder(deps, dir, { space: job.space, parentFolderId: job.parentFolderId }, {
         ...options,
         scanned: scans[i],
+        keepOutcomes: false,
         conflict: job.conflict,
         exclude: job.exclude,
         // A retry runs its failed files even though the cursor counts them as settled.

@@ -39,6 +39,12 @@ export interface FolderUploadOptions extends UploadOptions {
   /** A scan from scanFolderForUpload (same folder and rules), so a host that showed totals first does not walk twice. */
   scanned?: LocalTree;
   /**
+   * Collect every file's outcome into the summary (default true). A host that
+   * takes them from onFileDone passes false, so a folder of 100 000 files does
+   * not keep 100 000 results in memory.
+   */
+  keepOutcomes?: boolean;
+  /**
    * Leave a file out (already settled in an earlier, interrupted run, or not
    * among the files being retried). Asked in walk order.
    */
@@ -78,7 +84,7 @@ export async function uploadFolder(
 
   const outcomes: FileOutcome[] = [];
   const report = (outcome: FileOutcome): void => {
-    outcomes.push(outcome);
+    if (opts.keepOutcomes !== false) outcomes.push(outcome);
     opts.onFileDone?.(outcome);
   };
   const folders = new RemoteFolders(deps.client, target.space, opts.signal);
