@@ -100,20 +100,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tempDir,
   };
   // The window's one transfer queue; its list survives reloads (interrupted runs come back paused).
-  const services: Services = {
-    ...base,
-    transfers: new TransferService(base, {
-      maxFiles: () => base.settings().transfers.maxFiles,
-      journal: new TransferJournal(path.join(storage, 'transfers.json'), logger),
-    }),
+  const journalFile = path.join(storage, 'transfers.json');
+  const startTransfers = async (): Promise<TransferService> => {
+    const t = new TransferService(base, { maxFiles: () => base.settings().transfers.maxFiles, journal: new TransferJournal(journalFile, logger) });
+    await t.queue.restore();
+    return t;
   };
-  const transfers = services.transfers.queue;
-  context.subscriptions.push({ dispose: () => void transfers.dispose() });
-  await transfers.restore();
+  const services: Services = { ...base, transfers: await startTransfers() };
+  context.subscriptions.push({ dispose: () => void services.transfers.queue.dispose() });
   void pruneExpiredUploads(resumeStore, { logger }).catch((e: unknown) => logger.warn(`Could not prune old upload state: ${(e as Error).message}`));
-  const transfersTree = new TransfersTreeProvider(transfers);
+  const transfersTree = new TransfersTreeProvider(services.transfers.queue);
   context.subscriptions.push(transfersTree, vscode.window.createTreeView(TRANSFERS_VIEW_ID, { treeDataProvider: transfersTree }));
-  status.attach(transfers);
+  status.attach(services.transfers.queue);
+  /** What deactivate + activate do to transfers: stop them (the journal keeps them), then load the journal again. */
+  const restartTransfers = async (): Promise<void> => {
+    await services.transfers.queue.dispose();
+    services.transfers = await startTransfers();
+    transfersTree.setQueue(services.transfers.queue);
+    status.attach(services.transfers.queue);
+  };
 
   const dropUpload = errors.wrap('drop', async (target: ContainerNode, paths: string[]) => {
     const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };
@@ -126,7 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     showCollapseAll: true,
   });
   context.subscriptions.push(view);
-  registerTestMode(context, { tree });
+  registerTestMode(context, { tree, transfers: transfersTree, restartTransfers, resumeStateDir: resumeStore.dir });
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
   const applyState = (): void => {

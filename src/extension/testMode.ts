@@ -20,6 +20,12 @@ export const TEST_HOOKS_COMMAND = 'koodrive.test.hooks';
 export interface TestHooks {
   /** The KooDrive tree's data provider. */
   tree: vscode.TreeDataProvider<unknown>;
+  /** The Transfers view's data provider. */
+  transfers?: vscode.TreeDataProvider<unknown>;
+  /** Stops the transfer queue the way deactivate does and loads it again from its journal, as activate does. */
+  restartTransfers?: () => Promise<void>;
+  /** Where the upload engine keeps its resume state. */
+  resumeStateDir?: string;
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {

@@ -56,7 +56,7 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
     signal.addEventListener('abort', pause, { once: true });
     try {
       const end = await s.transfers.queue.settled(run.id);
-      if (!end || end.state === 'paused' || end.state === 'cancelled') throw new KooDriveError('Cancelled', 'Download paused or cancelled');
+      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', 'Download paused, cancelled or interrupted');
       if (end.error) throw s.transfers.queue.errorOf(run.id) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
     } finally {
       signal.removeEventListener('abort', pause);

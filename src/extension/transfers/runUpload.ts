@@ -87,7 +87,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
     signal.addEventListener('abort', pause, { once: true });
     try {
       const end = await s.transfers.queue.settled(run.id);
-      if (!end || end.state === 'paused' || end.state === 'cancelled') throw new KooDriveError('Cancelled', 'Upload paused or cancelled');
+      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', 'Upload paused, cancelled or interrupted');
       if (end.error) throw s.transfers.queue.errorOf(run.id) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
       outcome.files = Math.max(end.totals.files ?? 0, outcome.uploaded.length + outcome.failed.length);
     } finally {

@@ -33,6 +33,7 @@ export class TransferStatusBar implements vscode.Disposable {
 
   /** Summarises this queue from now on. */
   attach(queue: TransferQueue): void {
+    this.queueSub?.dispose();
     this.queue = queue;
     this.queueSub = queue.onDidChange(() => {
       if (this.timer) return;

@@ -13,10 +13,18 @@ export class TransfersTreeProvider implements vscode.TreeDataProvider<TransferNo
   private readonly changed = new vscode.EventEmitter<TransferNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private timer?: ReturnType<typeof setTimeout>;
-  private readonly sub: { dispose(): void };
+  private sub: { dispose(): void };
 
-  constructor(private readonly queue: TransferQueue) {
+  constructor(private queue: TransferQueue) {
     this.sub = queue.onDidChange(() => this.scheduleRefresh());
+  }
+
+  /** Shows another queue (the extension's transfers were restarted from their journal). */
+  setQueue(queue: TransferQueue): void {
+    this.sub.dispose();
+    this.queue = queue;
+    this.sub = queue.onDidChange(() => this.scheduleRefresh());
+    this.changed.fire(undefined);
   }
 
   getTreeItem(node: TransferNode): vscode.TreeItem {
