@@ -24,6 +24,7 @@ function loadSuites(): void {
   require('./suite/session.test');
   require('./suite/tree.test');
   require('./suite/transfers.test');
+  require('./suite/transfersView.test');
   require('./suite/expiry.test');
 }
 
