@@ -23,6 +23,7 @@ import { staticCredentials } from '../../src/core/api/credentials';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { createKooDrive } from '../../src/core/koodrive';
 import { downloadFiles } from '../../src/core/transfer/download/downloadFiles';
+import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
 import { RunContext, TransferQueue } from '../../src/core/transfers/transferQueue';
 import { runUploadJob } from '../../src/core/transfers/uploadRun';
 
@@ -67,7 +68,9 @@ async function probe(served: Served, mode: 'upload' | 'download', dir: string, f
   const t0 = Date.now();
   let remoteFolderId: string | undefined;
   const upload = async (ctx: RunContext): Promise<void> => {
-    await runUploadJob({ client: drive.client, dispatcher: drive.dispatcher, hasher }, { paths: [dir], space, parentFolderId: 'root', conflict: 'rename' }, ctx);
+    // With a resume store, as the CLI and the extension upload.
+    const resumeStore = new ResumeStore(`${dir}-state`);
+    await runUploadJob({ client: drive.client, dispatcher: drive.dispatcher, hasher, resumeStore }, { paths: [dir], space, parentFolderId: 'root', conflict: 'rename' }, ctx);
   };
   const download = async (ctx: RunContext): Promise<void> => {
     const item = await drive.client.getFileDetail(space, folderId!);
@@ -139,6 +142,7 @@ async function measure(served: Served, tmp: string, n: number, timeoutMs: number
   const download = down.msg as ProbeResult;
   down.child.kill();
   fs.rmSync(src, { recursive: true, force: true });
+  fs.rmSync(`${src}-state`, { recursive: true, force: true });
   fs.rmSync(dst, { recursive: true, force: true });
   return { upload, download };
 }
