@@ -88,14 +88,16 @@ describe('Transfers view', function () {
       folderId: st.personalRootId,
       path: 'Personal',
     };
-    // Small parts, so a pause lands between parts of a 30 MiB file.
+    // Small parts sent one at a time, so a pause lands between parts.
     await config().update('upload.partSize', 5, vscode.ConfigurationTarget.Global);
+    await config().update('upload.concurrency', 1, vscode.ConfigurationTarget.Global);
   });
 
   afterEach(() => sandbox().admin.clearFaults());
 
   after(async () => {
     await config().update('upload.partSize', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('upload.concurrency', undefined, vscode.ConfigurationTarget.Global);
     await config().update('transfers.maxFiles', undefined, vscode.ConfigurationTarget.Global);
   });
 
@@ -170,9 +172,17 @@ describe('Transfers view', function () {
     fs.writeFileSync(file, data);
     // More 500s than the engine's attempts per part: the file fails.
     await sb.admin.addFaults({ match: { target: 'part', partNumber: 2 }, action: { kind: 'status', status: 500 }, times: 50 });
-    const command = upload([file]);
-    const failed = await waitForState('flaky.bin', 'failed');
-    await command;
+    // The command that started it reports the failure in a notification: the person closes it.
+    const ui = new TestUserInput();
+    let failed: Row;
+    try {
+      ui.answer(/HTTP 500/, undefined);
+      const command = upload([file]);
+      failed = await waitForState('flaky.bin', 'failed');
+      await command;
+    } finally {
+      ui.dispose();
+    }
     const children = await rowsOf(failed);
     const failure = children.find((c) => c.item.contextValue === 'koodrive:transferFile:failed');
     assert.ok(failure, `a failed-file row under the run: ${JSON.stringify(children.map((c) => c.label))}`);
