@@ -131,9 +131,13 @@ export class TransferService {
     }
     try {
       for (const { space, items } of groups.values()) {
+        /** Files in flight (dropped when settled: memory must not grow with the file count). */
         const subjects = new Map<string, string>();
+        /** Started files that failed: the rest of the summary's failures never started and are settled after the run. */
+        const failedStarted = new Set<string>();
         const settle = (r: DownloadFileResult): void => {
           const subject = subjects.get(r.fileId) ?? r.localPath ?? r.remotePath;
+          if (subjects.delete(r.fileId) && r.status === 'failed') failedStarted.add(r.fileId);
           if (r.status === 'failed') {
             const message = r.error?.message ?? 'failed';
             ctx.fileSettled(subject, { ok: false, path: r.remotePath, code: r.error?.code ?? 'ApiError', message }, r.fileId);
@@ -166,7 +170,7 @@ export class TransferService {
           onFileDone: settle,
         });
         // Files that failed before they could start (a folder that could not be listed, two names on one path).
-        for (const r of summary.files) if (r.status === 'failed' && !subjects.has(r.fileId)) settle(r);
+        for (const r of summary.files) if (r.status === 'failed' && !failedStarted.has(r.fileId)) settle(r);
       }
     } finally {
       await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember downloaded files: ${(e as Error).message}`));
