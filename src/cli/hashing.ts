@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HashPool } from '../core/hash/hashPool';
 import { ResumeStore } from '../core/transfer/upload/resumeStore';
+import { DownloadRecords } from '../core/transfers/downloadRecords';
 import type { UploadDeps } from '../core/transfer/upload/uploadFile';
 import type { CliContext } from './context';
 
@@ -12,10 +13,19 @@ export function hashPoolFor(ctx: CliContext): HashPool {
   return pool;
 }
 
-/** Upload state lives in KOODRIVE_STATE_DIR, else ~/.koodrive/uploads. */
+/** The state directory: KOODRIVE_STATE_DIR, else ~/.koodrive. */
+export function stateDir(): string {
+  return process.env.KOODRIVE_STATE_DIR ?? path.join(os.homedir(), '.koodrive');
+}
+
+/** Upload state lives in <state dir>/uploads. */
 export function resumeStoreFor(): ResumeStore {
-  const dir = process.env.KOODRIVE_STATE_DIR ?? path.join(os.homedir(), '.koodrive');
-  return new ResumeStore(path.join(dir, 'uploads'));
+  return new ResumeStore(path.join(stateDir(), 'uploads'));
+}
+
+/** Notes of unfinished downloads live in <state dir>/downloads. */
+export function downloadRecordsFor(): DownloadRecords {
+  return new DownloadRecords(path.join(stateDir(), 'downloads'));
 }
 
 export function uploadDepsFor(ctx: CliContext, opts: { resume: boolean }): UploadDeps {

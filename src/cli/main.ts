@@ -25,6 +25,7 @@ import * as mv from './commands/mv';
 import * as cp from './commands/cp';
 import * as rm from './commands/rm';
 import * as trash from './commands/trash';
+import * as transfers from './commands/transfers';
 
 interface Command {
   usage: string;
@@ -32,7 +33,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, sandbox };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sandbox };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;

@@ -12,8 +12,10 @@ import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
 import { DriveChanges } from '../core/remoteFs/driveChanges';
 import { ResumeStore } from '../core/transfer/upload/resumeStore';
+import { pruneExpiredUploads } from '../core/transfers/resumeInventory';
+import { TransferJournal } from '../core/transfers/transferJournal';
 import { Session } from './auth/session';
-import { CONTEXT_KEYS, VIEW_ID } from './commands/commandIds';
+import { CONTEXT_KEYS, TRANSFERS_VIEW_ID, VIEW_ID } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';
 import { l10n } from './l10n';
 import { LocalSandbox, runningSandboxFromEnv } from './sandbox/localSandbox';
@@ -24,6 +26,7 @@ import { readSettings } from './settings';
 import { LinkStore } from './stores/linkStore';
 import { RecentPlaces } from './stores/recentPlaces';
 import { reportUpload, runUpload, UploadRequest } from './transfers/runUpload';
+import { TransferService, TransferServices } from './transfers/transferService';
 import { ErrorHandler } from './ui/errorHandler';
 import { registerTestMode } from './testMode';
 import { channelLogger } from './ui/logChannelLogger';
@@ -33,6 +36,7 @@ import { VsCodeProgress } from './ui/vscodeProgress';
 import { VsCodeNotifier, VsCodePrompts } from './ui/vscodePrompts';
 import { DriveDragAndDrop } from './views/driveDragAndDrop';
 import { DriveTreeProvider } from './views/driveTreeProvider';
+import { TransfersTreeProvider } from './views/transfersTreeProvider';
 import { ContainerNode, displayPath, folderIdOf, ItemNode } from './views/treeNodes';
 import { moveNodes } from './commands/moveItems';
 import { VsCodeSearchUi } from './ui/searchQuickPick';
@@ -87,7 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new DriveTreeProvider(session, (err) => void errors.report(err, { source: 'tree' }), changes);
   context.subscriptions.push(tree);
 
-  const services: Services = {
+  const resumeStore = new ResumeStore(path.join(storage, 'uploads'));
+  const base: TransferServices = {
     session,
     prompts: new VsCodePrompts(),
     notifier,
@@ -99,9 +104,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     logger,
     host: new VsCodeHost(showLog),
     hasher: hashPool,
-    resumeStore: new ResumeStore(path.join(storage, 'uploads')),
+    resumeStore,
     tempDir,
     search: new VsCodeSearchUi(),
+  };
+  // The window's one transfer queue; its list survives reloads (interrupted runs come back paused).
+  const journalFile = path.join(storage, 'transfers.json');
+  const startTransfers = async (): Promise<TransferService> => {
+    const t = new TransferService(base, { maxFiles: () => base.settings().transfers.maxFiles, journal: new TransferJournal(journalFile, logger) });
+    await t.queue.restore();
+    return t;
+  };
+  const services: Services = { ...base, transfers: await startTransfers() };
+  context.subscriptions.push({ dispose: () => void services.transfers.queue.dispose() });
+  void pruneExpiredUploads(resumeStore, { logger }).catch((e: unknown) => logger.warn(`Could not prune old upload state: ${(e as Error).message}`));
+  const transfersTree = new TransfersTreeProvider(services.transfers.queue);
+  context.subscriptions.push(transfersTree, vscode.window.createTreeView(TRANSFERS_VIEW_ID, { treeDataProvider: transfersTree }));
+  status.attach(services.transfers.queue);
+  /** What deactivate + activate do to transfers: stop them (the journal keeps them), then load the journal again. */
+  const restartTransfers = async (): Promise<void> => {
+    await services.transfers.queue.dispose();
+    services.transfers = await startTransfers();
+    transfersTree.setQueue(services.transfers.queue);
+    status.attach(services.transfers.queue);
   };
 
   const remoteFiles = new RemoteFilesHost({
@@ -128,7 +153,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(view);
   tree.attachView(view);
   // Compiled out unless built with esbuild.js --test-hooks (testMode.ts).
-  if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree, dragAndDrop });
+  if (__KOODRIVE_TEST_HOOKS__) {
+    registerTestMode(context, { tree, dragAndDrop, transfers: transfersTree, restartTransfers, resumeStateDir: resumeStore.dir });
+  }
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
   const applyState = (): void => {

@@ -13,6 +13,7 @@ import type { CommandId } from './commands/commandIds';
 import type { Settings } from './settings';
 import type { LinkStore } from './stores/linkStore';
 import type { RecentPlaces } from './stores/recentPlaces';
+import type { TransferService } from './transfers/transferService';
 import type { ProgressRunner } from './ui/progress';
 import type { Notifier, Prompts } from './ui/prompts';
 import type { ItemNode, LoadMoreNode, PagedNode } from './views/treeNodes';
@@ -45,6 +46,8 @@ export interface HostPort {
   copyText(text: string): Promise<void>;
   openDiff(left: string, right: string, title: string): Promise<void>;
   showLog(): void;
+  /** Shows a local file or folder in the Explorer (or the system's file manager when it is outside the workspace). */
+  revealLocal(path: string): Promise<void>;
   executeCommand(id: CommandId, ...args: unknown[]): Promise<unknown>;
   /** Environment variables (KOODRIVE_ENDPOINT pre-fills the custom endpoint prompt). */
   env(name: string): string | undefined;
@@ -79,4 +82,6 @@ export interface Services {
   remoteFiles?: RemoteFilesPort;
   /** The "KooDrive: Search…" picker (absent in hosts without one). */
   search?: SearchUi;
+  /** The window's transfer queue (the Transfers view). */
+  transfers: TransferService;
 }

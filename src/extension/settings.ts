@@ -25,6 +25,10 @@ export interface Settings {
     /** Seconds between re-checks of open KooDrive files; 0 = off. */
     pollInterval: number;
   };
+  transfers: {
+    /** Files in flight at once across all uploads and downloads of the window. */
+    maxFiles: number;
+  };
 }
 
 /** `key` is relative to the koodrive section, e.g. 'upload.partSize'. */
@@ -34,6 +38,7 @@ export const DEFAULT_SETTINGS: Settings = {
   upload: { partSize: 16 * MiB, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
   download: { conflictPolicy: 'ask' },
   editor: { maxFileSize: 50 * MiB, pollInterval: 30 },
+  transfers: { maxFiles: 4 },
 };
 
 const UPLOAD_POLICIES: readonly UploadConflictPolicy[] = ['rename', 'fail', 'skip-same'];
@@ -64,6 +69,9 @@ export function readSettings(get: SettingReader): Settings {
     editor: {
       maxFileSize: intIn(get('editor.maxFileSize'), 1, 1024, DEFAULT_SETTINGS.editor.maxFileSize / MiB) * MiB,
       pollInterval: intIn(get('editor.pollInterval'), 0, 24 * 3600, DEFAULT_SETTINGS.editor.pollInterval),
+    },
+    transfers: {
+      maxFiles: intIn(get('transfers.maxFiles'), 1, 32, DEFAULT_SETTINGS.transfers.maxFiles),
     },
   };
 }

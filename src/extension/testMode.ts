@@ -29,6 +29,12 @@ export interface TestHooks {
   tree: vscode.TreeDataProvider<unknown>;
   /** The tree's drag-and-drop controller (handleDrag/handleDrop as VS Code calls them). */
   dragAndDrop?: vscode.TreeDragAndDropController<unknown>;
+  /** The Transfers view's data provider. */
+  transfers?: vscode.TreeDataProvider<unknown>;
+  /** Stops the transfer queue the way deactivate does and loads it again from its journal, as activate does. */
+  restartTransfers?: () => Promise<void>;
+  /** Where the upload engine keeps its resume state. */
+  resumeStateDir?: string;
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {

@@ -26,6 +26,7 @@ function loadSuites(): void {
   require('./suite/transfers.test');
   require('./suite/remoteFs.test');
   require('./suite/organize.test');
+  require('./suite/transfersView.test');
   require('./suite/expiry.test');
 }
 

@@ -5,6 +5,7 @@ import { KooDriveError } from '../../core/errors';
 import { resolveSpace } from '../../core/spaces';
 import { ConflictPolicy, DownloadFileResult, downloadFiles, resolveDownloadItems } from '../../core/transfer/download/downloadFiles';
 import { CliContext, formatBytes } from '../context';
+import { downloadRecordsFor } from '../hashing';
 import { parseChoice, parsePositiveInt } from '../parse';
 import { usageError } from '../usage';
 
@@ -44,6 +45,12 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const line = new ProgressLine(ctx.isTty && !ctx.flags.json);
   const started = Date.now();
   let files: DownloadFileResult[];
+  // A note in the state directory while it runs, so `koodrive transfers` finds an interrupted download.
+  const forget = await downloadRecordsFor().begin({ targetDir, containerId: space.containerId, items: resolved.items.map((i) => ({ fileId: i.id, name: i.name })) })
+    .catch((e: unknown) => {
+      ctx.logger.warn(`Cannot record the download in the state directory: ${(e as Error).message}`);
+      return undefined;
+    });
   try {
     const summary = await downloadFiles(drive, space, resolved.items, {
       targetDir, conflict, concurrency, signal: ctx.signal, onProgress: (e) => line.update(e),
@@ -52,6 +59,8 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   } finally {
     line.done();
   }
+  // Finished (failures included: they left no partial file worth resuming unless they were interrupted).
+  if (!files.some((f) => f.status === 'failed' && f.error?.retryable)) await forget?.();
 
   const entries = files.map((r) => toEntry(r, ctx.redact));
   if (ctx.flags.json) ctx.out(JSON.stringify(entries));

@@ -43,6 +43,15 @@ export const COMMAND_IDS = [
   'koodrive.restoreItems',
   'koodrive.deletePermanently',
   'koodrive.emptyRecycleBin',
+  // transfers view
+  'koodrive.pauseTransfer',
+  'koodrive.resumeTransfer',
+  'koodrive.cancelTransfer',
+  'koodrive.retryTransfer',
+  'koodrive.revealTransfer',
+  'koodrive.pauseAllTransfers',
+  'koodrive.resumeAllTransfers',
+  'koodrive.clearFinishedTransfers',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -61,3 +70,6 @@ export const CONTEXT_KEYS = {
 
 /** The KooDrive tree view's id. */
 export const VIEW_ID = 'koodrive.explorer';
+
+/** The Transfers view's id. */
+export const TRANSFERS_VIEW_ID = 'koodrive.transfers';

@@ -37,6 +37,14 @@ import { emptyRecycleBin } from './emptyRecycleBin';
 import { moveItems } from './moveItems';
 import { restoreItems } from './restoreItems';
 import { searchFiles } from './searchFiles';
+import { cancelTransfer } from './cancelTransfer';
+import { clearFinishedTransfers } from './clearFinishedTransfers';
+import { pauseAllTransfers } from './pauseAllTransfers';
+import { pauseTransfer } from './pauseTransfer';
+import { resumeAllTransfers } from './resumeAllTransfers';
+import { resumeTransfer } from './resumeTransfer';
+import { retryTransfer } from './retryTransfer';
+import { revealTransfer } from './revealTransfer';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -70,6 +78,14 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.restoreItems': restoreItems,
   'koodrive.deletePermanently': deletePermanently,
   'koodrive.emptyRecycleBin': emptyRecycleBin,
+  'koodrive.pauseTransfer': pauseTransfer,
+  'koodrive.resumeTransfer': resumeTransfer,
+  'koodrive.cancelTransfer': cancelTransfer,
+  'koodrive.retryTransfer': retryTransfer,
+  'koodrive.revealTransfer': revealTransfer,
+  'koodrive.pauseAllTransfers': pauseAllTransfers,
+  'koodrive.resumeAllTransfers': resumeAllTransfers,
+  'koodrive.clearFinishedTransfers': clearFinishedTransfers,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };

@@ -1,18 +1,18 @@
 /**
  * Downloads tree items (files and folders, possibly from several spaces) into
- * a local folder through core's download engine, with the conflict question
- * when koodrive.download.conflictPolicy is "ask", a cancellable progress
- * notification, links for "Save as New Revision", and a summary.
+ * a local folder as one run of the transfer queue (transferService.ts does
+ * the work: conflict question when koodrive.download.conflictPolicy is "ask",
+ * links for "Save as New Revision"), followed in a cancellable progress
+ * notification, then a summary.
  */
 import * as path from 'node:path';
 import type { DriveItem, Space } from '../../core/api/models';
-import { downloadFiles, DownloadFileResult } from '../../core/transfer/download/downloadFiles';
+import { KooDriveError } from '../../core/errors';
+import type { DownloadFileResult } from '../../core/transfer/download/downloadFiles';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
-import type { FileLink } from '../stores/linkStore';
-import { conflictAsker } from '../ui/conflictPrompt';
 import { ThrottledProgress, TransferTracker } from '../ui/transferProgress';
-import { spaceKey } from '../views/treeNodes';
+import type { DownloadRunRequest } from './transferService';
 
 export interface DownloadSelection {
   space: Space;
@@ -29,58 +29,40 @@ export interface DownloadOutcome {
 }
 
 export async function runDownload(s: Services, selection: readonly DownloadSelection[], targetDir: string): Promise<DownloadOutcome> {
-  const conn = await s.session.connection();
-  const settings = s.settings();
-  const policy = settings.download.conflictPolicy;
-  const groups = new Map<string, { space: Space; items: DriveItem[] }>();
-  const parentOf = new Map<string, string | undefined>();
-  for (const sel of selection) {
-    const key = spaceKey(sel.space);
-    const g = groups.get(key) ?? { space: sel.space, items: [] };
-    if (!g.items.some((i) => i.id === sel.item.id)) g.items.push(sel.item);
-    groups.set(key, g);
-    parentOf.set(`${key}/${sel.item.id}`, sel.parentId);
-  }
+  await s.session.connection(); // signed out: ask to sign in before queueing anything
+  const policy = s.settings().download.conflictPolicy;
   const onlyFiles = selection.every((sel) => !sel.item.isFolder);
   const outcome: DownloadOutcome = { results: [], downloaded: 0, skipped: 0, failed: 0 };
-  const links: Array<Omit<FileLink, 'linkedAt'>> = [];
-  s.logger.info(`Downloading ${selection.length} item(s) to ${targetDir} (conflicts: ${policy})`);
+  const request: DownloadRunRequest = { kind: 'download', targetDir, policy, selection: selection.map((sel) => ({ space: sel.space, item: sel.item, parentId: sel.parentId })) };
+  const name = selection.length === 1 ? selection[0].item.name : l10n.t('{0} items', selection.length);
 
-  try {
-    await s.progress.run({ title: l10n.t('Downloading to {0}', path.basename(targetDir) || targetDir), transfer: true }, async (report, signal) => {
-      // Totals are known up front only for plain files (folders are listed by the engine).
-      const tracker = new TransferTracker('download', onlyFiles ? { files: selection.length, bytes: selection.reduce((n, sel) => n + sel.item.size, 0) } : {});
-      const throttled = new ThrottledProgress(tracker, report);
-      try {
-        for (const { space, items } of groups.values()) {
-          const summary = await downloadFiles({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger, redact: conn.redact }, space, items, {
-            targetDir,
-            conflict: policy,
-            onConflict: policy === 'ask' ? conflictAsker(s.prompts) : undefined,
-            signal,
-            onProgress: throttled.onProgress,
-          });
-          outcome.results.push(...summary.files);
-          outcome.downloaded += summary.downloaded;
-          outcome.skipped += summary.skipped;
-          outcome.failed += summary.failed;
-          for (const f of summary.files) {
-            if (f.status === 'downloaded' && f.localPath) {
-              links.push({ localPath: f.localPath, fileId: f.fileId, space, name: path.basename(f.remotePath), parentId: parentOf.get(`${spaceKey(space)}/${f.fileId}`) });
-            }
-          }
-        }
-      } finally {
-        throttled.flush();
-      }
+  await s.progress.run({ title: l10n.t('Downloading to {0}', path.basename(targetDir) || targetDir), transfer: true }, async (report, signal) => {
+    // Totals are known up front only for plain files (folders are listed by the engine).
+    const tracker = new TransferTracker('download', onlyFiles ? { files: selection.length, bytes: selection.reduce((n, sel) => n + sel.item.size, 0) } : {});
+    const throttled = new ThrottledProgress(tracker, report);
+    const run = s.transfers.start('download', name, request, {
+      onFileStart: (subject, size) => tracker.fileStarted(subject, size),
+      onProgress: throttled.onProgress,
+      onDownloaded: (r) => {
+        outcome.results.push(r);
+        if (r.status === 'downloaded') outcome.downloaded++;
+        else if (r.status === 'skipped') outcome.skipped++;
+        else outcome.failed++;
+        if (r.localPath) tracker.fileFinished(r.localPath, r.status === 'failed' ? 'failed' : r.status === 'skipped' ? 'skipped' : 'done', r.size);
+        throttled.update();
+      },
     });
-  } finally {
-    await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember downloaded files: ${(e as Error).message}`));
-  }
-  for (const f of outcome.results) {
-    if (f.status === 'failed') s.logger.error(`Download of ${f.remotePath} failed: ${f.error?.code} ${f.error?.message}${f.error?.traceId ? ` trace=${f.error.traceId}` : ''}`);
-    else s.logger.info(`${f.status === 'downloaded' ? 'Downloaded' : 'Skipped'} ${f.remotePath} → ${f.localPath}${f.resumedFrom ? ` (resumed at ${f.resumedFrom} bytes)` : ''}`);
-  }
+    const pause = (): void => void s.transfers.queue.pause(run.id);
+    signal.addEventListener('abort', pause, { once: true });
+    try {
+      const end = await s.transfers.queue.settled(run.id);
+      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', 'Download paused, cancelled or interrupted');
+      if (end.error) throw s.transfers.queue.errorOf(run.id) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
+    } finally {
+      signal.removeEventListener('abort', pause);
+      throttled.flush();
+    }
+  });
   return outcome;
 }
 

@@ -1,21 +1,19 @@
 /**
- * Uploads local files and folders into one KooDrive folder, in a cancellable
- * progress notification, then links the uploaded files to their local copies,
- * refreshes the destination in the tree and reports a summary. Every upload
+ * Uploads local files and folders into one KooDrive folder through the
+ * transfer queue (one row of the Transfers view), follows the run in a
+ * cancellable progress notification, and reports a summary. Every upload
  * entry point (Explorer, editor, workspace folder, tree "Upload Here…",
- * drag and drop) comes through here. All the work is core's: this file only
- * chooses options, counts, and reports.
+ * drag and drop) comes through here. The work is core's and the queue's
+ * (transferService.ts links, logs and refreshes); this file counts and reports.
  */
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isCancellation, KooDriveError } from '../../core/errors';
-import { ConflictPolicy, uploadFile, UploadDeps, UploadResult } from '../../core/transfer/upload/uploadFile';
-import { scanFolderForUpload, scanTotals, uploadFolder } from '../../core/transfer/upload/uploadFolder';
+import { KooDriveError } from '../../core/errors';
+import type { ConflictPolicy, UploadResult } from '../../core/transfer/upload/uploadFile';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
-import type { FileLink } from '../stores/linkStore';
 import type { RemoteFolderRef } from '../stores/recentPlaces';
 import { ThrottledProgress, TransferTracker } from '../ui/transferProgress';
+import type { UploadRunRequest } from './transferService';
 
 export interface UploadRequest {
   paths: string[];
@@ -39,102 +37,65 @@ export interface UploadOutcome {
   files: number;
 }
 
-/** Loose files uploaded at once (a folder upload has its own file concurrency). */
-const FILE_CONCURRENCY = 3;
-
+/**
+ * Queues the upload as one run of the Transfers view and follows it in a
+ * notification until it settles. The notification's Cancel pauses the run
+ * (its resume state is kept; the view offers Resume and Cancel); a pause or
+ * cancel from the view ends this call as a cancellation, silently.
+ */
 export async function runUpload(s: Services, req: UploadRequest): Promise<UploadOutcome> {
-  const conn = await s.session.connection();
+  await s.session.connection(); // signed out: ask to sign in before queueing anything
   const settings = s.settings();
   const dest = req.destination;
-  const { files, dirs, missing } = await classify(dedupe(req.paths));
-  const outcome: UploadOutcome = { uploaded: [], failed: [...missing], leftOut: 0, files: files.length + missing.length };
-  const deps: UploadDeps = { client: conn.client, dispatcher: conn.dispatcher, hasher: s.hasher, resumeStore: s.resumeStore, logger: s.logger };
-  const links: Array<Omit<FileLink, 'linkedAt'>> = [];
-  const link = (r: UploadResult, parentId?: string): void => {
-    links.push({ localPath: r.localPath, fileId: r.fileId, space: dest.space, name: r.fileName, parentId });
+  const paths = dedupe(req.paths);
+  const outcome: UploadOutcome = { uploaded: [], failed: [], leftOut: 0, files: 0 };
+  const request: UploadRunRequest = {
+    kind: 'upload', paths, destination: dest, conflict: req.folderConflict ?? settings.upload.conflictPolicy,
+    exclude: settings.upload.exclude, partSize: settings.upload.partSize, concurrency: settings.upload.concurrency,
   };
-  s.logger.info(`Uploading ${req.paths.length} item(s) to ${dest.path} (${dest.space.containerId}/${dest.folderId})`);
-
-  try {
-    await s.progress.run({ title: l10n.t('Uploading to {0}', dest.path), transfer: true }, async (report, signal) => {
-      const tracker = new TransferTracker('upload');
-      const throttled = new ThrottledProgress(tracker, report);
-      report({ message: l10n.t('Preparing…') });
-      // Totals first, so the notification can show a percentage and "n of m files".
-      const scans = await Promise.all(dirs.map((d) => scanFolderForUpload(d, { exclude: settings.upload.exclude, resumeStateDir: s.resumeStore?.dir, signal })));
-      const counted = scans.map(scanTotals);
-      const totalFiles = files.length + counted.reduce((n, c) => n + c.files, 0);
-      const totalBytes = files.reduce((n, f) => n + f.size, 0) + counted.reduce((n, c) => n + c.bytes, 0);
-      outcome.files = totalFiles + missing.length;
-      tracker.setTotals({ files: totalFiles, bytes: totalBytes });
-      const options = {
-        partSize: settings.upload.partSize,
-        concurrency: settings.upload.concurrency,
-        signal,
-        onProgress: throttled.onProgress,
-      };
-      try {
-        // Loose files, a few at a time.
-        let next = 0;
-        const worker = async (): Promise<void> => {
-          while (next < files.length) {
-            const f = files[next++];
-            tracker.fileStarted(f.path, f.size);
-            try {
-              const r = await uploadFile(deps, f.path, { kind: 'file', space: dest.space, parentFolderId: dest.folderId, conflict: settings.upload.conflictPolicy }, options);
-              outcome.uploaded.push(r);
-              link(r, dest.folderId);
-              tracker.fileFinished(f.path, r.rapidUpload ? 'flash' : r.skipped ? 'skipped' : 'done', r.size);
-            } catch (e) {
-              if (endsTheRun(e)) throw e;
-              outcome.failed.push({ localPath: f.path, error: asError(e, f.path) });
-              tracker.fileFinished(f.path, 'failed');
-            }
-            throttled.update();
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
-
-        // Folders, one after the other (each uploads several files at once).
-        for (const [i, dir] of dirs.entries()) {
-          try {
-            const summary = await uploadFolder(deps, dir, { space: dest.space, parentFolderId: dest.folderId }, {
-              ...options,
-              scanned: scans[i],
-              conflict: req.folderConflict ?? settings.upload.conflictPolicy,
-              exclude: settings.upload.exclude,
-              onFileStart: (e) => tracker.fileStarted(e.absPath, e.size),
-              onFileDone: (o) => {
-                if (o.status === 'uploaded') {
-                  outcome.uploaded.push(o.result);
-                  link(o.result);
-                  tracker.fileFinished(o.result.localPath, o.result.rapidUpload ? 'flash' : o.result.skipped ? 'skipped' : 'done', o.result.size);
-                } else {
-                  outcome.failed.push({ localPath: o.localPath, error: o.error, fromFolder: dir });
-                  tracker.fileFinished(o.localPath, 'failed');
-                }
-                throttled.update();
-              },
-            });
-            outcome.leftOut += summary.skipped.length;
-            for (const sk of summary.skipped) s.logger.info(`Not uploaded: ${sk.absPath} (${sk.reason}: ${sk.message})`);
-          } catch (e) {
-            if (endsTheRun(e)) throw e;
-            outcome.failed.push({ localPath: dir, error: asError(e, dir), fromFolder: dir });
-          }
-        }
-      } finally {
-        throttled.flush();
+  await s.progress.run({ title: l10n.t('Uploading to {0}', dest.path), transfer: true }, async (report, signal) => {
+    const tracker = new TransferTracker('upload');
+    const throttled = new ThrottledProgress(tracker, report);
+    report({ message: l10n.t('Preparing…') });
+    const name = paths.length === 1 ? path.basename(paths[0]) : l10n.t('{0} items', paths.length);
+    const run = s.transfers.start('upload', name, request, {
+      onFileStart: (p, size) => tracker.fileStarted(p, size),
+      onProgress: throttled.onProgress,
+      onUploaded: (r) => {
+        outcome.uploaded.push(r);
+        tracker.fileFinished(r.localPath, r.rapidUpload ? 'flash' : r.skipped ? 'skipped' : 'done', r.size);
+        throttled.update();
+      },
+      onUploadFailed: (localPath, error, fromFolder) => {
+        outcome.failed.push({ localPath, error, fromFolder });
+        tracker.fileFinished(localPath, 'failed');
+        throttled.update();
+      },
+      onLeftOut: () => {
+        outcome.leftOut++;
+      },
+    });
+    let totalsShown = false;
+    const sub = s.transfers.queue.onDidChange(() => {
+      const totals = s.transfers.queue.get(run.id)?.totals;
+      if (!totalsShown && totals?.files !== undefined) {
+        totalsShown = true;
+        tracker.setTotals(totals);
       }
     });
-  } finally {
-    await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember uploaded files: ${(e as Error).message}`));
-    s.tree.refreshFolder(dest.space, dest.folderId);
-  }
-  for (const f of outcome.failed) s.logger.error(`Upload of ${f.localPath} failed: ${f.error.code} ${f.error.message}${f.error.traceId ? ` trace=${f.error.traceId}` : ''}`);
-  for (const r of outcome.uploaded) {
-    s.logger.info(`Uploaded ${r.localPath} → ${r.fileName} (${r.fileId})${r.rapidUpload ? ' by flash upload' : ''}${r.skipped ? ', identical file already there' : ''}${r.resumed ? ', resumed' : ''}`);
-  }
+    const pause = (): void => void s.transfers.queue.pause(run.id);
+    signal.addEventListener('abort', pause, { once: true });
+    try {
+      const end = await s.transfers.queue.settled(run.id);
+      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', 'Upload paused, cancelled or interrupted');
+      if (end.error) throw s.transfers.queue.errorOf(run.id) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
+      outcome.files = Math.max(end.totals.files ?? 0, outcome.uploaded.length + outcome.failed.length);
+    } finally {
+      signal.removeEventListener('abort', pause);
+      sub.dispose();
+      throttled.flush();
+    }
+  });
   return outcome;
 }
 
@@ -191,39 +152,8 @@ export function isUploadRequest(v: unknown): v is UploadRequest {
   return typeof r === 'object' && r !== null && Array.isArray(r.paths) && typeof r.destination?.folderId === 'string';
 }
 
-function asError(e: unknown, subject: string): KooDriveError {
-  return KooDriveError.is(e) ? e : new KooDriveError('LocalIo', `${subject}: ${String((e as Error)?.message ?? e)}`, { cause: e, subject });
-}
-
 /** Drops duplicates and paths inside another selected folder (selecting a folder and its files uploads each once). */
 export function dedupe(paths: readonly string[]): string[] {
   const resolved = [...new Set(paths.map((p) => path.resolve(p)))].sort();
   return resolved.filter((p) => !resolved.some((q) => q !== p && p.startsWith(q.endsWith(path.sep) ? q : q + path.sep)));
-}
-
-async function classify(paths: string[]): Promise<{ files: Array<{ path: string; size: number }>; dirs: string[]; missing: UploadFailure[] }> {
-  const files: Array<{ path: string; size: number }> = [];
-  const dirs: string[] = [];
-  const missing: UploadFailure[] = [];
-  for (const p of paths) {
-    try {
-      const st = await stat(p);
-      if (st.isDirectory()) dirs.push(p);
-      else if (st.isFile()) files.push({ path: p, size: st.size });
-      else missing.push({ localPath: p, error: new KooDriveError('InvalidInput', l10n.t('{0} is not a regular file or folder.', p), { subject: p }) });
-    } catch (e) {
-      missing.push({ localPath: p, error: new KooDriveError('LocalIo', l10n.t('Cannot read {0}: {1}', p, (e as Error).message), { cause: e, subject: p }) });
-    }
-  }
-  return { files, dirs, missing };
-}
-
-
-/**
- * Cancellation and an expired session stop the whole run: the first is
- * silent, the second becomes one "Sign in" prompt in the error wrapper
- * instead of one failure per file.
- */
-function endsTheRun(e: unknown): boolean {
-  return isCancellation(e) || KooDriveError.is(e, 'AuthRequired');
 }

@@ -34,6 +34,12 @@ export class VsCodeHost implements HostPort {
     this.showLogChannel();
   }
 
+  async revealLocal(file: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
+  }
+
   async executeCommand(id: CommandId, ...args: unknown[]): Promise<unknown> {
     return vscode.commands.executeCommand(id, ...args);
   }

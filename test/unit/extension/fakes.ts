@@ -20,6 +20,7 @@ import { DEFAULT_SETTINGS, Settings } from '../../../src/extension/settings';
 import { memoryStore } from '../../../src/extension/stores/keyValueStore';
 import { LinkStore } from '../../../src/extension/stores/linkStore';
 import { RecentPlaces } from '../../../src/extension/stores/recentPlaces';
+import { TransferService, TransferServices } from '../../../src/extension/transfers/transferService';
 import type { ProgressOptions, ProgressReport, ProgressRunner } from '../../../src/extension/ui/progress';
 import { ConfirmOptions, dismissed, InputOptions, Notifier, OpenOptions, PickItem, PickOptions, Prompts } from '../../../src/extension/ui/prompts';
 import type { ItemNode, LoadMoreNode, PagedNode } from '../../../src/extension/views/treeNodes';
@@ -235,6 +236,12 @@ export class FakeHost implements HostPort {
     this.logShown++;
   }
 
+  readonly revealed: string[] = [];
+
+  async revealLocal(p: string): Promise<void> {
+    this.revealed.push(p);
+  }
+
   async executeCommand(id: CommandId, ...args: unknown[]): Promise<unknown> {
     this.executed.push({ id, args });
     return this.runCommand?.(id, ...args);
@@ -348,7 +355,7 @@ export async function makeWorld(o: { signIn?: boolean } = {}): Promise<World> {
   // eslint-disable-next-line prefer-const
   let services: Services;
   const tree = new FakeTree(() => services);
-  services = {
+  const base: TransferServices = {
     session,
     prompts,
     notifier,
@@ -363,10 +370,12 @@ export async function makeWorld(o: { signIn?: boolean } = {}): Promise<World> {
     resumeStore: new ResumeStore(path.join(tmp, 'resume')),
     tempDir: path.join(tmp, 'ext-tmp'),
   };
+  services = { ...base, transfers: new TransferService(base, { maxFiles: () => settings.transfers.maxFiles }) };
   return {
     sandbox, session, services, prompts, notifier, progress, host, tree, logger, state, settings, tmp,
     personal: async () => (await tree.listSpaces()).find((s) => s.kind === 'personal')!,
     async close() {
+      await services.transfers.queue.dispose();
       await hasher.close();
       await session.dispose();
       await sandbox.close();

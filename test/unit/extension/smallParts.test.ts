@@ -23,6 +23,7 @@ describe('settings', () => {
       upload: { partSize: 16 * 1024 * 1024, concurrency: 4, conflictPolicy: 'rename', exclude: ['node_modules/', '.git/'] },
       download: { conflictPolicy: 'ask' },
       editor: { maxFileSize: 50 * 1024 * 1024, pollInterval: 30 },
+      transfers: { maxFiles: 4 },
     });
   });
 
@@ -43,6 +44,8 @@ describe('settings', () => {
     assert.equal(s.upload.conflictPolicy, 'rename');
     assert.deepEqual(s.upload.exclude, ['dist/']);
     assert.equal(s.download.conflictPolicy, 'overwrite');
+    assert.equal(readSettings((k) => ({ 'transfers.maxFiles': 0 })[k]).transfers.maxFiles, 1);
+    assert.equal(readSettings((k) => ({ 'transfers.maxFiles': 'many' })[k]).transfers.maxFiles, 4);
   });
 });
 

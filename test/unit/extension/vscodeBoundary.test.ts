@@ -17,6 +17,7 @@ const ADAPTERS = new Set([
   'ui/statusBar.ts',
   'views/driveTreeProvider.ts',
   'views/driveDragAndDrop.ts',
+  'views/transfersTreeProvider.ts',
   'testMode.ts',
   'remoteFs/koodriveFileSystemProvider.ts',
   'remoteFs/remoteDocumentWatcher.ts',

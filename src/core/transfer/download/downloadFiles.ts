@@ -80,6 +80,13 @@ export interface DownloadOptions {
   onProgress?: ProgressListener;
   /** fsync each file before moving it into place (default true). */
   fsync?: boolean;
+  /** Leave a file out (settled in an earlier, interrupted run of the transfer queue). */
+  shouldDownload?(fileId: string): boolean;
+  /** A slot of a shared limit on files in flight (the transfer queue); released when the file is settled. */
+  acquireSlot?(): Promise<() => void>;
+  /** `subject` is the local path progress events use for this file. */
+  onFileStart?(file: { fileId: string; remotePath: string; subject: string; size: number }): void;
+  onFileDone?(result: DownloadFileResult): void;
 }
 
 export type DownloadStatus = 'downloaded' | 'skipped' | 'failed';
@@ -180,6 +187,10 @@ async function run(
       continue;
     }
     taken.set(key, { remotePath: file.remotePath, folder: false });
+    if (opts.shouldDownload && !opts.shouldDownload(file.item.id)) {
+      order.pop();
+      continue;
+    }
     jobs.push(file);
   }
 
@@ -198,8 +209,17 @@ async function run(
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length && !signal?.aborted) {
-      const job = jobs[next++];
-      results.set(job, await downloadOne(engine, job));
+      const release = opts.acquireSlot ? await opts.acquireSlot() : undefined;
+      try {
+        if (next >= jobs.length || signal?.aborted) break;
+        const job = jobs[next++];
+        opts.onFileStart?.({ fileId: job.item.id, remotePath: job.remotePath, subject: resolveInside(root, [...job.dirSegments, job.localName]), size: job.item.size });
+        const result = await downloadOne(engine, job);
+        results.set(job, result);
+        if (!signal?.aborted) opts.onFileDone?.(result);
+      } finally {
+        release?.();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));

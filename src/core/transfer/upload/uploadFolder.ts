@@ -38,6 +38,19 @@ export interface FolderUploadOptions extends UploadOptions {
   fileConcurrency?: number;
   /** A scan from scanFolderForUpload (same folder and rules), so a host that showed totals first does not walk twice. */
   scanned?: LocalTree;
+  /**
+   * Collect every file's outcome into the summary (default true). A host that
+   * takes them from onFileDone passes false, so a folder of 100 000 files does
+   * not keep 100 000 results in memory.
+   */
+  keepOutcomes?: boolean;
+  /**
+   * Leave a file out (already settled in an earlier, interrupted run, or not
+   * among the files being retried). Asked in walk order.
+   */
+  shouldUpload?(entry: LocalEntry): boolean;
+  /** A slot of a shared limit on files in flight (the transfer queue); released when the file is settled. */
+  acquireSlot?(): Promise<() => void>;
   onFileStart?(entry: LocalEntry): void;
   onFileDone?(outcome: FileOutcome): void;
 }
@@ -71,7 +84,7 @@ export async function uploadFolder(
 
   const outcomes: FileOutcome[] = [];
   const report = (outcome: FileOutcome): void => {
-    outcomes.push(outcome);
+    if (opts.keepOutcomes !== false) outcomes.push(outcome);
     opts.onFileDone?.(outcome);
   };
   const folders = new RemoteFolders(deps.client, target.space, opts.signal);
@@ -90,6 +103,7 @@ export async function uploadFolder(
     if (entry.kind !== 'file') continue;
     const parentId = remoteIdOf.get(posixDirname(entry.relPath));
     const error = refused.get(entry.relPath);
+    if (opts.shouldUpload && !opts.shouldUpload(entry)) continue;
     if (error || !parentId) {
       report({ status: 'failed', relPath: entry.relPath, localPath: entry.absPath, error: error ?? new KooDriveError('InvalidInput', `${entry.absPath} was not uploaded: its folder was not created`, { subject: entry.absPath }) });
     } else {
@@ -101,15 +115,23 @@ export async function uploadFolder(
   const worker = async (): Promise<void> => {
     while (next < files.length && !sessionLost) {
       throwIfAborted(opts.signal);
-      const { entry, parentId } = files[next++];
-      opts.onFileStart?.(entry);
-      const outcome = await uploadOne(deps, entry, parentId, target.space, opts);
-      if (outcome.status === 'failed' && outcome.error.code === 'AuthRequired') {
-        // Not this file's fault: every file after it would fail the same way. Stop; the user signs in and runs it again.
-        sessionLost ??= outcome.error;
-        continue;
+      // The slot first, then the next file: files start in walk order whatever the slots' timing.
+      const release = opts.acquireSlot ? await opts.acquireSlot() : undefined;
+      try {
+        if (next >= files.length || sessionLost) break;
+        throwIfAborted(opts.signal);
+        const { entry, parentId } = files[next++];
+        opts.onFileStart?.(entry);
+        const outcome = await uploadOne(deps, entry, parentId, target.space, opts);
+        if (outcome.status === 'failed' && outcome.error.code === 'AuthRequired') {
+          // Not this file's fault: every file after it would fail the same way. Stop; the user signs in and runs it again.
+          sessionLost ??= outcome.error;
+          continue;
+        }
+        report(outcome);
+      } finally {
+        release?.();
       }
-      report(outcome);
     }
   };
   const n = Math.max(1, Math.min(opts.fileConcurrency ?? DEFAULT_FILE_CONCURRENCY, files.length));

@@ -1,0 +1,190 @@
+/**
+ * The extension's side of the transfer queue: what an upload or download run
+ * does in this window (connection, settings, links, tree refresh), and who is
+ * watching a run (the command that started it shows its notification and
+ * summary). A run resumed from the Transfers view, or after a reload, runs
+ * the same executor with nobody watching: the view is its progress.
+ */
+import type { DriveItem, Space } from '../../core/api/models';
+import type { KooDriveError } from '../../core/errors';
+import type { ProgressEvent } from '../../core/progress';
+import { discardDownloadPartials, discardUploadState } from '../../core/transfers/discardState';
+import { RunContext, RunView, TransferQueue } from '../../core/transfers/transferQueue';
+import type { TransferJournal } from '../../core/transfers/transferJournal';
+import { runUploadJob } from '../../core/transfers/uploadRun';
+import { downloadFiles, DownloadFileResult } from '../../core/transfer/download/downloadFiles';
+import type { ConflictPolicy, UploadDeps, UploadResult } from '../../core/transfer/upload/uploadFile';
+import type { Services } from '../services';
+import type { DownloadConflictPolicy } from '../settings';
+import type { FileLink } from '../stores/linkStore';
+import type { RemoteFolderRef } from '../stores/recentPlaces';
+import { conflictAsker } from '../ui/conflictPrompt';
+import { spaceKey } from '../views/treeNodes';
+
+export interface UploadRunRequest {
+  kind: 'upload';
+  paths: string[];
+  destination: RemoteFolderRef;
+  conflict: ConflictPolicy;
+  exclude: string[];
+  partSize: number;
+  concurrency: number;
+}
+
+export interface DownloadRunRequest {
+  kind: 'download';
+  targetDir: string;
+  policy: DownloadConflictPolicy;
+  selection: Array<{ space: Space; item: DriveItem; parentId?: string }>;
+}
+
+/** What the command that started a run wants to hear (its notification and summary). */
+export interface RunObserver {
+  onFileStart?(subject: string, size: number): void;
+  onProgress?(ev: ProgressEvent): void;
+  onUploaded?(r: UploadResult): void;
+  onUploadFailed?(localPath: string, error: KooDriveError, fromFolder?: string): void;
+  onLeftOut?(): void;
+  onDownloaded?(r: DownloadFileResult): void;
+}
+
+export type TransferServices = Omit<Services, 'transfers'>;
+
+export class TransferService {
+  readonly queue: TransferQueue;
+  private readonly observers = new Map<string, RunObserver>();
+
+  constructor(private readonly s: TransferServices, o: { maxFiles: () => number; journal?: TransferJournal }) {
+    this.queue = new TransferQueue({
+      maxFiles: o.maxFiles,
+      journal: o.journal,
+      logger: s.logger,
+      executors: { upload: (ctx) => this.upload(ctx), download: (ctx) => this.download(ctx) },
+      discard: (run) => this.discard(run.request as UploadRunRequest | DownloadRunRequest),
+    });
+  }
+
+  /** Adds a run; `observer` hears about its files until it settles. */
+  start(direction: 'upload' | 'download', name: string, request: UploadRunRequest | DownloadRunRequest, observer?: RunObserver): RunView {
+    const run = this.queue.add(direction, name, request);
+    if (observer) {
+      this.observers.set(run.id, observer);
+      void this.queue.settled(run.id).finally(() => this.observers.delete(run.id));
+    }
+    return run;
+  }
+
+  private async upload(ctx: RunContext): Promise<void> {
+    const req = ctx.run.request as UploadRunRequest;
+    const s = this.s;
+    const watcher = (): RunObserver | undefined => this.observers.get(ctx.run.id);
+    const conn = await s.session.connection();
+    const deps: UploadDeps = { client: conn.client, dispatcher: conn.dispatcher, hasher: s.hasher, resumeStore: s.resumeStore, logger: s.logger };
+    const dest = req.destination;
+    const links: Array<Omit<FileLink, 'linkedAt'>> = [];
+    s.logger.info(`Uploading ${req.paths.length} item(s) to ${dest.path} (${dest.space.containerId}/${dest.folderId})`);
+    try {
+      await runUploadJob(deps, {
+        paths: req.paths, space: dest.space, parentFolderId: dest.folderId, conflict: req.conflict,
+        exclude: req.exclude, partSize: req.partSize, concurrency: req.concurrency,
+      }, ctx, {
+        onFileStart: (p, size) => watcher()?.onFileStart?.(p, size),
+        onProgress: (ev) => watcher()?.onProgress?.(ev),
+        onUploaded: (r, parentId) => {
+          links.push({ localPath: r.localPath, fileId: r.fileId, space: dest.space, name: r.fileName, parentId });
+          s.logger.info(`Uploaded ${r.localPath} → ${r.fileName} (${r.fileId})${r.rapidUpload ? ' by flash upload' : ''}${r.skipped ? ', identical file already there' : ''}${r.resumed ? ', resumed' : ''}`);
+          watcher()?.onUploaded?.(r);
+        },
+        onFailed: (p, error, fromFolder) => {
+          s.logger.error(`Upload of ${p} failed: ${error.code} ${error.message}${error.traceId ? ` trace=${error.traceId}` : ''}`);
+          watcher()?.onUploadFailed?.(p, error, fromFolder);
+        },
+        onLeftOut: (sk) => {
+          s.logger.info(`Not uploaded: ${sk.absPath} (${sk.reason}: ${sk.message})`);
+          watcher()?.onLeftOut?.();
+        },
+      });
+    } finally {
+      await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember uploaded files: ${(e as Error).message}`));
+      s.tree.refreshFolder(dest.space, dest.folderId);
+    }
+  }
+
+  private async download(ctx: RunContext): Promise<void> {
+    const req = ctx.run.request as DownloadRunRequest;
+    const s = this.s;
+    const watcher = (): RunObserver | undefined => this.observers.get(ctx.run.id);
+    const conn = await s.session.connection();
+    const groups = new Map<string, { space: Space; items: DriveItem[] }>();
+    const parentOf = new Map<string, string | undefined>();
+    for (const sel of req.selection) {
+      const key = spaceKey(sel.space);
+      const g = groups.get(key) ?? { space: sel.space, items: [] };
+      if (!g.items.some((i) => i.id === sel.item.id)) g.items.push(sel.item);
+      groups.set(key, g);
+      parentOf.set(`${key}/${sel.item.id}`, sel.parentId);
+    }
+    const links: Array<Omit<FileLink, 'linkedAt'>> = [];
+    s.logger.info(`Downloading ${req.selection.length} item(s) to ${req.targetDir} (conflicts: ${req.policy})`);
+    if (req.selection.every((sel) => !sel.item.isFolder)) {
+      ctx.setTotals({ files: req.selection.length, bytes: req.selection.reduce((n, sel) => n + sel.item.size, 0) });
+    }
+    try {
+      for (const { space, items } of groups.values()) {
+        /** Files in flight (dropped when settled: memory must not grow with the file count). */
+        const subjects = new Map<string, string>();
+        /** Started files that failed: the rest of the summary's failures never started and are settled after the run. */
+        const failedStarted = new Set<string>();
+        const settle = (r: DownloadFileResult): void => {
+          const subject = subjects.get(r.fileId) ?? r.localPath ?? r.remotePath;
+          if (subjects.delete(r.fileId) && r.status === 'failed') failedStarted.add(r.fileId);
+          if (r.status === 'failed') {
+            const message = r.error?.message ?? 'failed';
+            ctx.fileSettled(subject, { ok: false, path: r.remotePath, code: r.error?.code ?? 'ApiError', message }, r.fileId);
+            s.logger.error(`Download of ${r.remotePath} failed: ${r.error?.code} ${message}${r.error?.traceId ? ` trace=${r.error.traceId}` : ''}`);
+          } else {
+            ctx.fileSettled(subject, { ok: true, bytes: r.size, noTransfer: r.status === 'skipped' }, r.fileId);
+            s.logger.info(`${r.status === 'downloaded' ? 'Downloaded' : 'Skipped'} ${r.remotePath} → ${r.localPath}${r.resumedFrom ? ` (resumed at ${r.resumedFrom} bytes)` : ''}`);
+            if (r.status === 'downloaded' && r.localPath) {
+              links.push({ localPath: r.localPath, fileId: r.fileId, space, name: r.localPath.split(/[\\/]/).pop() ?? r.remotePath, parentId: parentOf.get(`${spaceKey(space)}/${r.fileId}`) });
+            }
+          }
+          watcher()?.onDownloaded?.(r);
+        };
+        const summary = await downloadFiles({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger, redact: conn.redact }, space, items, {
+          targetDir: req.targetDir,
+          conflict: req.policy,
+          onConflict: req.policy === 'ask' ? conflictAsker(s.prompts) : undefined,
+          signal: ctx.signal,
+          onProgress: (ev) => {
+            ctx.fileProgress(ev.subject, ev.bytesDone, ev.phase);
+            watcher()?.onProgress?.(ev);
+          },
+          shouldDownload: (id) => (ctx.only ? ctx.only.has(id) : !ctx.isSettled(id)),
+          acquireSlot: () => ctx.acquireSlot(),
+          onFileStart: (f) => {
+            subjects.set(f.fileId, f.subject);
+            ctx.fileStarted(f.subject, f.remotePath, f.size);
+            watcher()?.onFileStart?.(f.subject, f.size);
+          },
+          onFileDone: settle,
+        });
+        // Files that failed before they could start (a folder that could not be listed, two names on one path).
+        for (const r of summary.files) if (r.status === 'failed' && !failedStarted.has(r.fileId)) settle(r);
+      }
+    } finally {
+      await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember downloaded files: ${(e as Error).message}`));
+    }
+  }
+
+  private async discard(req: UploadRunRequest | DownloadRunRequest): Promise<void> {
+    if (req.kind === 'upload') {
+      if (!this.s.resumeStore) return;
+      const n = await discardUploadState(this.s.resumeStore, req.paths, req.destination.space.containerId);
+      this.s.logger.info(`Cancelled upload: forgot the resume state of ${n} file(s)`);
+    } else {
+      const n = await discardDownloadPartials(req.targetDir, req.selection.map((sel) => sel.item));
+      this.s.logger.info(`Cancelled download: removed ${n} unfinished file(s) in ${req.targetDir}`);
+    }
+  }
+}

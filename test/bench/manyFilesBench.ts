@@ -1,0 +1,202 @@
+/**
+ * Folders of many small files through the transfer queue (the path the
+ * Transfers view drives), upload then download:
+ *
+ *   npm run build && npm run compile-tests
+ *   node out/test/bench/manyFilesBench.js [--files 5000] [--baseline 500] [--json]
+ *
+ * The sandbox runs in its own process (this file forked with --serve). Each
+ * measurement runs in a fresh child process (forked with --probe) that
+ * uploads (or downloads) a folder of 600 B–2 KB files in folders of 1 000,
+ * and reports its own peak RSS (process.resourceUsage().maxRSS, worker
+ * threads included) and CPU time (user + system) per file. Both are measured
+ * for `--baseline` files and for `--files` files in the same run: memory that
+ * does not grow with the file count shows as an RSS difference near zero.
+ * Goals (issue #12): ≤ 200 MiB peak RSS at 100 000 files, ≤ 3 ms CPU per file.
+ * The run is bounded: a probe that takes longer than --timeout-min is killed.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { staticCredentials } from '../../src/core/api/credentials';
+import { HashPool } from '../../src/core/hash/hashPool';
+import { createKooDrive } from '../../src/core/koodrive';
+import { downloadFiles } from '../../src/core/transfer/download/downloadFiles';
+import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
+import { RunContext, TransferQueue } from '../../src/core/transfers/transferQueue';
+import { runUploadJob } from '../../src/core/transfers/uploadRun';
+
+const WORKER = path.resolve(__dirname, '../../../dist/hashWorker.js');
+const FILES_PER_FOLDER = 1000;
+
+interface Served {
+  url: string;
+  token: string;
+  userId: string;
+  containerId: string;
+}
+
+interface ProbeResult {
+  files: number;
+  settled: number;
+  failed: number;
+  seconds: number;
+  maxRssMiB: number;
+  cpuMsPerFile: number;
+  userMsPerFile: number;
+  systemMsPerFile: number;
+  /** Only for uploads: the remote folder, for the download probe. */
+  folderId?: string;
+}
+
+// ---- child processes -----------------------------------------------------------
+
+async function serve(dataDir: string): Promise<void> {
+  const { startSandbox } = await import('../../src/sandbox/server');
+  const sb = await startSandbox({ dataDir, seed: false, tokenTtlMs: 0 });
+  process.send!({ url: sb.url, token: sb.token, userId: sb.userId, containerId: sb.personalContainerId } satisfies Served);
+  process.on('disconnect', () => void sb.close().then(() => process.exit(0)));
+}
+
+/** One run of the queue in this process: upload `dir`, or download remote folder `folderId` into `dir`. */
+async function probe(served: Served, mode: 'upload' | 'download', dir: string, folderId: string | undefined): Promise<void> {
+  const drive = createKooDrive({ endpoint: served.url, credentials: staticCredentials({ token: served.token, userId: served.userId }) });
+  const hasher = new HashPool({ workerPath: WORKER });
+  const space = { containerId: served.containerId };
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  let remoteFolderId: string | undefined;
+  const upload = async (ctx: RunContext): Promise<void> => {
+    // With a resume store, as the CLI and the extension upload.
+    const resumeStore = new ResumeStore(`${dir}-state`);
+    await runUploadJob({ client: drive.client, dispatcher: drive.dispatcher, hasher, resumeStore }, { paths: [dir], space, parentFolderId: 'root', conflict: 'rename' }, ctx);
+  };
+  const download = async (ctx: RunContext): Promise<void> => {
+    const item = await drive.client.getFileDetail(space, folderId!);
+    await downloadFiles({ client: drive.client, dispatcher: drive.dispatcher }, space, [item], {
+      targetDir: dir, conflict: 'fail', signal: ctx.signal, fsync: false,
+      shouldDownload: (id) => !ctx.isSettled(id),
+      acquireSlot: () => ctx.acquireSlot(),
+      onFileStart: (f) => ctx.fileStarted(f.subject, f.remotePath, f.size),
+      onProgress: (ev) => ctx.fileProgress(ev.subject, ev.bytesDone, ev.phase),
+      onFileDone: (r) => ctx.fileSettled(r.localPath ?? r.remotePath, r.status === 'failed' ? { ok: false, path: r.remotePath, code: r.error?.code ?? '', message: r.error?.message ?? '' } : { ok: true, bytes: r.size }, r.fileId),
+    });
+  };
+  const queue = new TransferQueue({ maxFiles: () => 4, executors: { upload, download } });
+  const run = queue.add(mode, path.basename(dir), {});
+  const end = (await queue.settled(run.id))!;
+  if (end.error) throw new Error(`${end.error.code}: ${end.error.message}`);
+  if (mode === 'upload') {
+    const page = await drive.client.listFiles(space, 'root', { pageSize: 100 });
+    remoteFolderId = page.items.find((i) => i.name === path.basename(dir))?.id;
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await hasher.close();
+  await drive.close();
+  const files = end.totals.files ?? end.done.files + end.failed.length;
+  process.send!({
+    files, settled: end.done.files, failed: end.failed.length, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    cpuMsPerFile: (cpu.user + cpu.system) / 1000 / files, userMsPerFile: cpu.user / 1000 / files, systemMsPerFile: cpu.system / 1000 / files,
+    folderId: remoteFolderId,
+  } satisfies ProbeResult);
+}
+
+// ---- parent ----------------------------------------------------------------------
+
+function startChild(args: string[], timeoutMs = 0): Promise<{ child: ChildProcess; msg: unknown }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
+    const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+    child.once('message', (msg) => {
+      if (timer) clearTimeout(timer);
+      resolve({ child, msg });
+    });
+    child.once('exit', (code, sig) => reject(new Error(`child ${args[0]} exited with ${code ?? sig}`)));
+  });
+}
+
+function makeFolder(root: string, n: number): void {
+  fs.mkdirSync(root, { recursive: true });
+  let seed = 12345;
+  for (let i = 0; i < n; i++) {
+    const sub = path.join(root, `d${String(Math.floor(i / FILES_PER_FOLDER)).padStart(3, '0')}`);
+    if (i % FILES_PER_FOLDER === 0) fs.mkdirSync(sub);
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const size = 600 + (seed % 1449); // 600 B – 2 KB
+    const buf = Buffer.alloc(size, i & 0xff);
+    buf.writeUInt32LE(i, 0);
+    fs.writeFileSync(path.join(sub, `f${String(i).padStart(6, '0')}.txt`), buf);
+  }
+}
+
+async function measure(served: Served, tmp: string, n: number, timeoutMs: number): Promise<{ upload: ProbeResult; download: ProbeResult }> {
+  const src = path.join(tmp, `src-${n}`);
+  makeFolder(src, n);
+  const up = await startChild(['--probe', JSON.stringify(served), 'upload', src, ''], timeoutMs);
+  const upload = up.msg as ProbeResult;
+  up.child.kill();
+  const dst = path.join(tmp, `dst-${n}`);
+  const down = await startChild(['--probe', JSON.stringify(served), 'download', dst, upload.folderId ?? ''], timeoutMs);
+  const download = down.msg as ProbeResult;
+  down.child.kill();
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.rmSync(`${src}-state`, { recursive: true, force: true });
+  fs.rmSync(dst, { recursive: true, force: true });
+  return { upload, download };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--serve') return serve(argv[1]);
+  if (argv[0] === '--probe') return probe(JSON.parse(argv[1]) as Served, argv[2] as 'upload' | 'download', argv[3], argv[4] || undefined);
+  const flag = (name: string, dflt: number): number => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? Number(argv[i + 1]) : dflt;
+  };
+  const files = flag('--files', 5000);
+  const baseline = flag('--baseline', Math.max(100, Math.round(files / 10)));
+  const timeoutMs = flag('--timeout-min', 30) * 60_000;
+  const json = argv.includes('--json');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-many-'));
+  const server = await startChild(['--serve', path.join(tmp, 'sandbox')]);
+  const served = server.msg as Served;
+  try {
+    const small = await measure(served, tmp, baseline, timeoutMs);
+    const large = await measure(served, tmp, files, timeoutMs);
+    const perFileKiB = (a: ProbeResult, b: ProbeResult): number => ((b.maxRssMiB - a.maxRssMiB) * 1024) / (b.files - a.files);
+    const result = {
+      baseline: small, measured: large,
+      rssGrowthKiBPerFile: { upload: perFileKiB(small.upload, large.upload), download: perFileKiB(small.download, large.download) },
+      projectedRssMiBAt100k: {
+        upload: large.upload.maxRssMiB + (perFileKiB(small.upload, large.upload) * (100_000 - files)) / 1024,
+        download: large.download.maxRssMiB + (perFileKiB(small.download, large.download) * (100_000 - files)) / 1024,
+      },
+    };
+    if (json) {
+      console.log(JSON.stringify(result));
+      return;
+    }
+    console.log(`many small files (600 B–2 KB) through the transfer queue, 4 files in flight`);
+    for (const [label, r] of [[`${baseline} files`, small], [`${files} files`, large]] as const) {
+      for (const dir of ['upload', 'download'] as const) {
+        const p = r[dir];
+        console.log(`  ${label.padEnd(12)} ${dir.padEnd(8)} peak RSS ${p.maxRssMiB.toFixed(0)} MiB · CPU ${p.cpuMsPerFile.toFixed(2)} ms/file (user ${p.userMsPerFile.toFixed(2)}, system ${p.systemMsPerFile.toFixed(2)}) · ${(p.files / p.seconds).toFixed(0)} files/s${p.failed ? ` · ${p.failed} FAILED` : ''}`);
+      }
+    }
+    console.log(`  RSS growth per file: upload ${result.rssGrowthKiBPerFile.upload.toFixed(2)} KiB, download ${result.rssGrowthKiBPerFile.download.toFixed(2)} KiB`);
+    console.log(`  projected peak RSS at 100 000 files: upload ${result.projectedRssMiBAt100k.upload.toFixed(0)} MiB, download ${result.projectedRssMiBAt100k.download.toFixed(0)} MiB (goal ≤ 200)`);
+    console.log(`  CPU per file at ${files} files vs goal 3 ms: upload ×${(large.upload.cpuMsPerFile / 3).toFixed(2)}, download ×${(large.download.cpuMsPerFile / 3).toFixed(2)}`);
+  } finally {
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.disconnect();
+    await exited;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
