@@ -35,7 +35,7 @@ function main() {
   const flags = [
     '-O2', '-std=c11', '-shared', '-fPIC', '-fvisibility=hidden', '-Wall', '-Wextra',
     // No lazy binding surprises at call time: every symbol resolves when the module loads.
-    '-Wl,-z,now',
+    '-Wl,-z,now', '-s',
     '-I', include,
     ...(broken ? ['-DKOODRIVE_SHA256_BROKEN_FOR_TESTS'] : []),
     source, '-o', `${out}.tmp`,

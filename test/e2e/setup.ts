@@ -111,14 +111,16 @@ function ensureCodeServer(log: (line: string) => void): void {
   fs.writeFileSync(marker, wanted);
 }
 
-/** Production bundles + `vsce package` (the .vscodeignore allowlist decides the contents). */
+/**
+ * Production bundles + `vsce package` (the .vscodeignore allowlist decides the contents).
+ * On linux-x64 the platform package, with the native SHA-256 addon, so the
+ * suites run the native path as users of that package do.
+ */
 function packageExtension(): string {
-  run(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot });
-  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   fs.rmSync(vsixPath, { force: true });
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsixPath], {
-    cwd: repoRoot,
-  });
+  const target = process.platform === 'linux' && process.arch === 'x64' ? ['--target', 'linux-x64'] : [];
+  const vsceOptions = ['--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links'];
+  run(process.execPath, [path.join('src', 'native', 'packageVsix.js'), ...target, '-o', vsixPath, '--', ...vsceOptions], { cwd: repoRoot });
   return vsixPath;
 }
 
