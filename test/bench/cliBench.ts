@@ -116,6 +116,8 @@ interface HashRow {
   command: string;
   bestS: number;
   MBps: number;
+  /** user+sys CPU seconds (hyperfine's mean, or the best timed run): steadier than wall time on a busy machine. */
+  cpuS: number;
 }
 
 function hashComparison(file: string, size: number, runs: number, log: (s: string) => void): { rows: HashRow[]; reproduce: string } {
@@ -124,6 +126,7 @@ function hashComparison(file: string, size: number, runs: number, log: (s: strin
     { name: 'openssl dgst -sha256', cmd: ['openssl', 'dgst', '-sha256', file] },
   ];
   const times: number[][] = cmds.map(() => []);
+  const cpus: number[][] = cmds.map(() => []);
   let reproduce: string;
   if (onPath('hyperfine')) {
     const json = path.join(os.tmpdir(), `kd-hyperfine-${process.pid}.json`);
@@ -132,16 +135,28 @@ function hashComparison(file: string, size: number, runs: number, log: (s: strin
     log(`  ${reproduce}`);
     const r = spawnSync('hyperfine', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`hyperfine failed: ${r.stderr}`);
-    const res = (JSON.parse(fs.readFileSync(json, 'utf8')) as { results: Array<{ times: number[] }> }).results;
-    res.forEach((x, i) => times[i].push(...x.times));
+    const res = (JSON.parse(fs.readFileSync(json, 'utf8')) as { results: Array<{ times: number[]; user: number; system: number }> }).results;
+    res.forEach((x, i) => {
+      times[i].push(...x.times);
+      cpus[i].push(x.user + x.system);
+    });
     fs.rmSync(json, { force: true });
   } else {
     reproduce = cmds.map((c) => show(['/usr/bin/time', '-f', '%e s', ...c.cmd])).join('\n  ');
     log(`  (no hyperfine) interleaved runs of:\n  ${reproduce}`);
     for (const c of cmds) measure(c.cmd); // warm-up
-    for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i].push(measure(c.cmd).wall));
+    for (let r = 0; r < runs; r++) {
+      cmds.forEach((c, i) => {
+        const m = measure(c.cmd);
+        times[i].push(m.wall);
+        cpus[i].push(m.cpu);
+      });
+    }
   }
-  return { rows: cmds.map((c, i) => ({ name: c.name, command: show(c.cmd), bestS: best(times[i]), MBps: size / 1e6 / best(times[i]) })), reproduce };
+  return {
+    rows: cmds.map((c, i) => ({ name: c.name, command: show(c.cmd), bestS: best(times[i]), MBps: size / 1e6 / best(times[i]), cpuS: best(cpus[i]) })),
+    reproduce,
+  };
 }
 
 interface CpuRow {
@@ -194,8 +209,11 @@ async function main(): Promise<void> {
     log(`\n== koodrive hash vs openssl dgst, ${hashMiB} MiB (best of ${runs}; goal ≥ 0.80× openssl)`);
     const hash = hashComparison(hashFile, hashMiB * MiB, runs, log);
     const ossl = hash.rows.at(-1)!;
-    for (const r of hash.rows) log(`  ${r.name.padEnd(24)} ${r.bestS.toFixed(2)} s  ${r.MBps.toFixed(0).padStart(5)} MB/s  ${(r.MBps / ossl.MBps).toFixed(2)}× openssl`);
-    results.hash = hash.rows.map((r) => ({ ...r, vsOpenssl: r.MBps / ossl.MBps }));
+    for (const r of hash.rows) {
+      log(`  ${r.name.padEnd(24)} ${r.bestS.toFixed(2)} s  ${r.MBps.toFixed(0).padStart(5)} MB/s  ${(r.MBps / ossl.MBps).toFixed(2)}× openssl` +
+        `   CPU ${r.cpuS.toFixed(2)} s = ${(ossl.cpuS / r.cpuS).toFixed(2)}× openssl's CPU efficiency`);
+    }
+    results.hash = hash.rows.map((r) => ({ ...r, vsOpenssl: r.MBps / ossl.MBps, cpuVsOpenssl: ossl.cpuS / r.cpuS }));
     fs.rmSync(hashFile);
 
     // 2. upload: CPU per GiB and wall time, against the sink sandbox
