@@ -6,9 +6,9 @@ import { DownloadRecords } from '../core/transfers/downloadRecords';
 import type { UploadDeps } from '../core/transfer/upload/uploadFile';
 import type { CliContext } from './context';
 
-/** One hash pool per CLI run, closed when the command ends. */
+/** One hash pool per CLI run, closed when the command ends. KOODRIVE_HASH_IMPL picks the SHA-256 implementation (default auto). */
 export function hashPoolFor(ctx: CliContext): HashPool {
-  const pool = new HashPool({ workerPath: ctx.hashWorkerPath });
+  const pool = new HashPool({ workerPath: ctx.hashWorkerPath, logger: ctx.logger });
   ctx.onDispose(() => pool.close());
   return pool;
 }

@@ -8,6 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { hashImplPreference, type HashImplPreference } from '../core/hash/hashImpl';
 import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
 import { DriveChanges } from '../core/remoteFs/driveChanges';
@@ -56,7 +57,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Version copies for diffs from an earlier session are not needed any more.
   void rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
 
-  const hashPool = new HashPool({ workerPath: path.join(__dirname, 'hashWorker.js') });
+  // The SHA-256 implementation: KOODRIVE_HASH_IMPL, else the setting (read once: workers choose at start).
+  let hashImpl: HashImplPreference = 'auto';
+  try {
+    hashImpl = hashImplPreference(process.env, vscode.workspace.getConfiguration(SECTION).get<string>('hash.implementation'));
+  } catch (err) {
+    logger.warn(`${(err as Error).message}; using auto`);
+  }
+  const hashPool = new HashPool({ workerPath: path.join(__dirname, 'hashWorker.js'), implementation: hashImpl, logger });
   context.subscriptions.push({ dispose: () => void hashPool.close() });
 
   const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(SECTION);

@@ -16,7 +16,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HashPool } from '../../src/core/hash/hashPool';
-import { Sha256, type Sha256Engine } from '../../src/core/hash/sha256';
+import type { HashImplPreference } from '../../src/core/hash/hashImpl';
+import { Sha256, type Sha256Options } from '../../src/core/hash/sha256';
+import { loadNativeSha256, nativeBinaryName } from '../../src/core/hash/sha256Native';
 
 const MiB = 1024 * 1024;
 const CHUNK = 16 * MiB;
@@ -60,22 +62,24 @@ function nodeCrypto(): Contender {
   };
 }
 
-function inProcess(engine: Sha256Engine): Contender {
+const ENGINE_NAMES = { native: 'koodrive Sha256 native (SHA-NI), in-process', wasm: 'koodrive Sha256 wasm, in-process', js: 'koodrive Sha256 JS fallback, in-process' };
+
+function inProcess(options: Sha256Options & { engine: keyof typeof ENGINE_NAMES }): Contender {
   return {
-    name: engine === 'wasm' ? 'koodrive Sha256 wasm, in-process' : 'koodrive Sha256 JS fallback, in-process',
+    name: ENGINE_NAMES[options.engine],
     async run(file) {
-      const h = new Sha256({ engine });
+      const h = new Sha256(options);
       await readChunks(file, (c) => h.update(c));
       return h.digestHex();
     },
   };
 }
 
-function pooled(): Contender {
+function pooled(implementation: HashImplPreference): Contender {
   const workerPath = path.resolve(__dirname, '../../../dist/hashWorker.js');
-  const pool = new HashPool({ workerPath, size: 1 });
+  const pool = new HashPool({ workerPath, size: 1, implementation });
   return {
-    name: 'koodrive HashPool worker, parts/16 MiB',
+    name: `koodrive HashPool worker (${implementation}), parts/16 MiB`,
     async run(file, length) {
       const partOffsets: number[] = [];
       for (let o = 0; o < Math.max(length, 1); o += 16 * MiB) partOffsets.push(o);
@@ -177,10 +181,17 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'koodrive-hashbench-'));
   const file = path.join(dir, 'bench.bin');
   const warm = path.join(dir, 'warm.bin');
-  const contenders: Contender[] = [nodeCrypto(), inProcess('wasm'), pooled()];
+  const contenders: Contender[] = [nodeCrypto()];
+  try {
+    const native = loadNativeSha256(path.resolve(__dirname, '../../../dist/native', nativeBinaryName()));
+    if (native.hasShaNi()) contenders.push(inProcess({ engine: 'native', native }), pooled('native'));
+  } catch (err) {
+    log(`(no native SHA-256: ${(err as Error).message}; npm run build:native)\n`);
+  }
+  contenders.push(inProcess({ engine: 'wasm' }), pooled('wasm'));
   const hw = await hashWasm();
   if (hw) contenders.push(hw);
-  contenders.push(inProcess('js'));
+  contenders.push(inProcess({ engine: 'js' }));
   const ossl = opensslPath();
   if (ossl) contenders.push(openssl(ossl));
 

@@ -122,16 +122,15 @@ function ensureCodeServer(log: (line: string) => void): void {
 /**
  * Production bundles + `vsce package` (the .vscodeignore allowlist decides the
  * contents). `buildFlags` ['--test-hooks'] makes the suites' build: the same
- * bundles with src/extension/testMode.ts compiled in.
+ * bundles with src/extension/testMode.ts compiled in. On linux-x64 the platform
+ * package, with the native SHA-256 addon, so the suites run the native path as
+ * users of that package do.
  */
 function packageExtension(out: string, buildFlags: string[]): string {
-  run(process.execPath, ['esbuild.js', '--production', ...buildFlags], { cwd: repoRoot, quiet: true });
-  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   fs.rmSync(out, { force: true });
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], {
-    cwd: repoRoot,
-    quiet: true,
-  });
+  const target = process.platform === 'linux' && process.arch === 'x64' ? ['--target', 'linux-x64'] : [];
+  const vsceOptions = ['--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links'];
+  run(process.execPath, [path.join('src', 'native', 'packageVsix.js'), ...target, ...buildFlags, '-o', out, '--', ...vsceOptions], { cwd: repoRoot, quiet: true });
   return out;
 }
 

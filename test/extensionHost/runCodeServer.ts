@@ -70,7 +70,22 @@ async function main(): Promise<number> {
     console.log(`\nThe suite did not get the extension's vscode API object:\n${strays.join('\n')}`);
     return 1;
   }
+  if (!hashImplementationOk(path.join(h.artifacts, 'vscode-logs'))) return 1;
   return results.failed === 0 && results.passed > 0 ? 0 : 1;
+}
+
+/**
+ * The extension logs which SHA-256 implementation its hash workers chose. The
+ * linux-x64 package carries the native addon, and code-server's Node loads
+ * it: there the suite must have run the native path.
+ */
+function hashImplementationOk(logs: string): boolean {
+  const lines = grepLogs(logs, /SHA-256: /);
+  console.log(`hash implementation in the extension host: ${lines[0]?.trim() ?? 'no log line (nothing was hashed?)'}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64') return true;
+  if (lines.length > 0 && lines.every((l) => /SHA-256: native/.test(l))) return true;
+  console.log('expected the native SHA-256 (the linux-x64 package carries it)');
+  return false;
 }
 
 function grepLogs(dir: string, re: RegExp): string[] {

@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { HashImpl } from '../../src/core/hash/hashImpl';
+import { HashPool } from '../../src/core/hash/hashPool';
 import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
-import { CLI_PATH, MiB, partPuts, requestsTo, sha256, startWorld, World, writeRandomFile } from './helpers';
+import { CLI_PATH, MiB, partPuts, requestsTo, sha256, startWorld, World, WORKER_PATH, writeRandomFile } from './helpers';
 
 function runCli(w: World, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
@@ -21,7 +26,7 @@ function runCli(w: World, args: string[]): { child: ChildProcess; done: Promise<
   return { child, done };
 }
 
-describe('upload: resume after a killed process, and files past 512 MiB', function () {
+describe('upload: resume after a killed process', function () {
   this.timeout(300_000);
   let w: World;
   beforeEach(async () => (w = await startWorld()));
@@ -60,24 +65,55 @@ describe('upload: resume after a killed process, and files past 512 MiB', functi
     assert.equal(sha256(w.sandbox.store.readContent(entry.fileId)), digest);
     assert.equal(requestsTo(w.sandbox, '/files/create').length, 1, 'the first task was continued');
   });
-
-  it('uploads a file larger than 512 MiB (SHA-256 bit length passes 2^32) and the chain verifies', async () => {
-    const local = path.join(w.tmp, 'large.bin');
-    const size = 512 * MiB + 48 * MiB + 1000;
-    const digest = await writeRandomFile(local, size, 52);
-    const r = await uploadFile(w.deps(), local, { kind: 'file', space: w.personal, parentFolderId: 'root', conflict: 'rename' });
-    assert.equal(r.sha256, digest);
-    const stored = w.sandbox.store.getFile(r.fileId)!;
-    assert.equal(stored.sha256, digest);
-    assert.equal(stored.size, size);
-    // The sandbox keeps the bytes it received: compare them, not just metadata.
-    const blob = w.sandbox.store.contentPath(r.fileId)!;
-    const h = (await import('node:crypto')).createHash('sha256');
-    h.update(await readFile(blob));
-    assert.equal(h.digest('hex'), digest);
-    // Parts past 512 MiB were announced with nh = 1 in X-Amz-Iteration-Hash-Ctx.
-    const late = partPuts(w.sandbox).map((q) => q.query?.['X-Amz-Iteration-Hash-Ctx']).filter(Boolean)
-      .map((v) => JSON.parse(Buffer.from(String(v), 'base64').toString()) as { nh: number; nl: number });
-    assert.ok(late.some((c) => c.nh === 1), 'some part starts past 512 MiB');
-  });
 });
+
+describe('upload past 512 MiB with every SHA-256 implementation, verified by the sandbox hash chain', function () {
+  this.timeout(600_000);
+  let w: World;
+  let dir: string;
+  let local: string;
+  let digest: string;
+  const size = 512 * MiB + 48 * MiB + 1000;
+  // One file for all; a fresh sandbox each time, or the second upload would be a flash-upload hit.
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'kd-large-'));
+    local = path.join(dir, 'large.bin');
+    digest = await writeRandomFile(local, size, 52);
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+  beforeEach(async () => (w = await startWorld()));
+  afterEach(async () => w.close());
+
+  const impls: HashImpl[] = [...(nativeExpected() ? (['native'] as const) : []), 'wasm', 'js'];
+  for (const impl of impls) {
+    it(`${impl}: uploads a file larger than 512 MiB (SHA-256 bit length passes 2^32) and the chain verifies`, async () => {
+      const hasher = new HashPool({ workerPath: WORKER_PATH, size: 1, implementation: impl });
+      try {
+        const putsBefore = partPuts(w.sandbox).length;
+        const r = await uploadFile({ ...w.deps({ resume: false }), hasher }, local, { kind: 'file', space: w.personal, parentFolderId: 'root', conflict: 'rename' });
+        assert.equal(hasher.implementation?.impl, impl, 'the worker ran the requested implementation');
+        assert.equal(r.sha256, digest);
+        assert.equal(r.rapidUpload, false);
+        // The sandbox completed the file only because every part's hashCtx chained to the next.
+        const stored = w.sandbox.store.getFile(r.fileId)!;
+        assert.equal(stored.sha256, digest);
+        assert.equal(stored.size, size);
+        // The sandbox keeps the bytes it received: compare them, not just metadata.
+        const h = createHash('sha256');
+        for await (const chunk of createReadStream(w.sandbox.store.contentPath(r.fileId)!)) h.update(chunk as Buffer);
+        assert.equal(h.digest('hex'), digest);
+        // Parts past 512 MiB were announced with nh = 1 in X-Amz-Iteration-Hash-Ctx.
+        const late = partPuts(w.sandbox).slice(putsBefore).map((q) => q.query?.['X-Amz-Iteration-Hash-Ctx']).filter(Boolean)
+          .map((v) => JSON.parse(Buffer.from(String(v), 'base64').toString()) as { nh: number; nl: number });
+        assert.ok(late.some((c) => c.nh === 1), 'some part starts past 512 MiB');
+      } finally {
+        await hasher.close();
+      }
+    });
+  }
+});
+
+/** linux-x64 builds the native addon (npm run build:native): there it must be tested. */
+function nativeExpected(): boolean {
+  return process.platform === 'linux' && process.arch === 'x64';
+}

@@ -36,6 +36,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     length: result.length,
     sha256: result.sha256,
     preHash: result.preHash,
+    impl: result.impl,
     parts: plan.parts.map((p, i) => ({ ...p, hashCtx: p.partNumber === 1 ? [] : states.get(i) ?? [] })),
   };
   if (ctx.flags.json) {
@@ -43,5 +44,5 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     return;
   }
   const secs = (Date.now() - started) / 1000;
-  ctx.out(`${result.sha256}  ${file}\n${formatBytes(result.length)} in ${plan.parts.length} part(s) of ${formatBytes(plan.partSize)}; hashed at ${formatBytes(result.length / Math.max(secs, 0.001))}/s`);
+  ctx.out(`${result.sha256}  ${file}\n${formatBytes(result.length)} in ${plan.parts.length} part(s) of ${formatBytes(plan.partSize)}; hashed at ${formatBytes(result.length / Math.max(secs, 0.001))}/s (${result.impl})`);
 }

@@ -12,7 +12,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { KooDriveError, localIoError } from '../errors';
 import { PROGRESS_INTERVAL_BYTES } from './hashProtocol';
-import { Sha256, WASM_SLICE_BYTES } from './sha256';
+import { defaultSha256Engine, Sha256, WASM_SLICE_BYTES, type Sha256Engine, type Sha256Options } from './sha256';
 
 export interface FileHashJob {
   path: string;
@@ -36,11 +36,15 @@ export interface FileHashResult {
   sha256: string;
   preHash: string;
   length: number;
+  /** The compression engine that computed it. */
+  impl: Sha256Engine;
 }
 
 export interface FileHasherOptions {
   /** Bytes per read (default 4 MiB; two such buffers are used). */
   readSize?: number;
+  /** The compression engine (the worker's selection, hashImpl.ts); default wasm, else JS. */
+  engine?: Pick<Sha256Options, 'engine' | 'native'>;
 }
 
 const DEFAULT_READ_SIZE = 4 * 1024 * 1024;
@@ -54,10 +58,10 @@ const PRE_HASH_BYTES = 1024;
 const spareHashers: Sha256[] = [];
 const MAX_SPARE_HASHERS = 2;
 
-function takeHasher(inputAreaBytes: number): Sha256 {
-  const i = spareHashers.findIndex((h) => h.inputArea().length === inputAreaBytes);
+function takeHasher(inputAreaBytes: number, engine: FileHasherOptions['engine'] = {}): Sha256 {
+  const i = spareHashers.findIndex((h) => h.inputArea().length === inputAreaBytes && h.engine === (engine.engine ?? defaultSha256Engine()));
   if (i >= 0) return spareHashers.splice(i, 1)[0].reset();
-  return new Sha256({ inputAreaBytes });
+  return new Sha256({ ...engine, inputAreaBytes });
 }
 
 function returnHasher(h: Sha256): void {
@@ -141,7 +145,7 @@ export async function hashFileWithPartStates(
     throwIfCancelled();
 
     // Two read buffers inside the hasher's memory: hashed without a copy.
-    const h = (hasher = takeHasher(2 * readSize));
+    const h = (hasher = takeHasher(2 * readSize, options.engine));
     const bufferSize = readSize;
     const area = h.inputArea();
     const buffers = [area.subarray(0, bufferSize), area.subarray(bufferSize, 2 * bufferSize)];
@@ -213,7 +217,7 @@ export async function hashFileWithPartStates(
     throwIfCancelled();
 
     if (length === 0 || lastProgress !== length) hooks.onProgress?.(length);
-    return { sha256: h.digestHex(), preHash: preHash.digest('hex'), length };
+    return { sha256: h.digestHex(), preHash: preHash.digest('hex'), length, impl: h.engine };
   } finally {
     if (pending) await pending.catch(() => undefined);
     await fh.close().catch(() => undefined);

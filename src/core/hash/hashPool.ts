@@ -12,8 +12,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { cancelledError } from '../cancellation';
 import { KooDriveError } from '../errors';
+import type { Logger } from '../logger';
 import { validateFileHashJob } from './fileHasher';
-import { deserializeError, type HashFileRequest, type HashWorkerResponse } from './hashProtocol';
+import { hashImplPreference, type HashImpl, type HashImplPreference } from './hashImpl';
+import { deserializeError, type HashFileRequest, type HashWorkerData, type HashWorkerResponse, type ImplMessage } from './hashProtocol';
 
 export interface HashFileOptions {
   /** Start offsets of the parts (strictly increasing multiples of 64, each ≤ length), usually beginning with 0. */
@@ -40,6 +42,8 @@ export interface HashFileResult {
   /** Lowercase hex SHA-256 of the first min(1024, length) bytes. */
   preHash: string;
   length: number;
+  /** The SHA-256 implementation the worker used ('native', 'wasm' or 'js'). */
+  impl: HashImpl;
 }
 
 export interface HashPoolOptions {
@@ -47,6 +51,19 @@ export interface HashPoolOptions {
   workerPath: string;
   /** Number of workers; default min(os.availableParallelism(), 4). */
   size?: number;
+  /** Default: KOODRIVE_HASH_IMPL, else 'auto' (hashImpl.ts). */
+  implementation?: HashImplPreference;
+  /** The native addon; default dist/native/sha256-<platform>-<arch>.node next to the worker. */
+  nativePath?: string;
+  /** Gets one line saying which SHA-256 implementation the workers use, and why. */
+  logger?: Logger;
+}
+
+/** What the first worker reported about its SHA-256 implementation. */
+export interface HashImplReport {
+  impl?: HashImpl;
+  reason: string;
+  degraded: boolean;
 }
 
 interface Job {
@@ -71,6 +88,9 @@ export function defaultHashPoolSize(): number {
 export class HashPool {
   readonly size: number;
   private readonly workerPath: string;
+  private readonly workerData: HashWorkerData;
+  private readonly logger?: Logger;
+  private implReport?: HashImplReport;
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -78,6 +98,11 @@ export class HashPool {
 
   constructor(opts: HashPoolOptions) {
     this.workerPath = opts.workerPath;
+    this.workerData = {
+      implementation: opts.implementation ?? hashImplPreference(process.env),
+      ...(opts.nativePath === undefined ? {} : { nativePath: opts.nativePath }),
+    };
+    this.logger = opts.logger;
     const size = opts.size ?? defaultHashPoolSize();
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`HashPool size must be a positive integer, got ${size}`);
     this.size = size;
@@ -120,6 +145,11 @@ export class HashPool {
       this.queue.push(job);
       this.pump();
     });
+  }
+
+  /** What the first started worker said about its SHA-256 implementation (undefined before any worker ran). */
+  get implementation(): HashImplReport | undefined {
+    return this.implReport;
   }
 
   /** Terminates all workers; queued and running requests reject with 'Cancelled'. */
@@ -174,7 +204,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerPath);
+    const worker = new Worker(this.workerPath, { workerData: this.workerData });
     const slot: Slot = { worker };
     worker.on('message', (msg: HashWorkerResponse) => this.onMessage(slot, msg));
     worker.on('error', (err) => {
@@ -187,6 +217,7 @@ export class HashPool {
   }
 
   private onMessage(slot: Slot, msg: HashWorkerResponse): void {
+    if (msg.type === 'impl') return this.onImpl(msg);
     const job = slot.job;
     if (!job || msg.id !== job.request.id) return;
     switch (msg.type) {
@@ -200,11 +231,20 @@ export class HashPool {
       case 'error':
         slot.job = undefined;
         slot.worker.unref();
-        if (msg.type === 'done') settle(job, undefined, { sha256: msg.sha256, preHash: msg.preHash, length: msg.length });
+        if (msg.type === 'done') settle(job, undefined, { sha256: msg.sha256, preHash: msg.preHash, length: msg.length, impl: msg.impl });
         else settle(job, deserializeError(msg.error));
         this.pump();
         return;
     }
+  }
+
+  /** Every worker makes the same choice: the first one's is logged, once per pool. */
+  private onImpl(msg: ImplMessage): void {
+    if (this.implReport) return;
+    this.implReport = { impl: msg.impl, reason: msg.reason, degraded: msg.degraded };
+    if (msg.error) this.logger?.warn(`SHA-256: ${msg.reason}`);
+    else if (msg.degraded) this.logger?.warn(`SHA-256: ${msg.impl} (${msg.reason})`);
+    else this.logger?.info(`SHA-256: ${msg.impl} (${msg.reason})`);
   }
 
   /** Runs a caller's callback; a throw cancels the job and becomes its rejection. */

@@ -3,6 +3,10 @@
  * message carries the request `id`; the worker reads the file itself, so no
  * file bytes cross the thread boundary.
  *
+ * Once, when it starts, the worker sends `impl` (id 0): the SHA-256
+ * implementation it selected and why (hashImpl.ts), or the error that will
+ * fail every request when a forced implementation cannot run.
+ *
  * For one `hashFile` request the worker sends, in this order:
  *   - `partState` once per entry of `partOffsets`, in order, as soon as the
  *     hasher has absorbed exactly `offset` bytes. Offset 0 IS emitted, with
@@ -14,6 +18,14 @@
  *     with code 'Cancelled', or `done` if it had already finished).
  */
 import { KooDriveError, type KooDriveErrorCode } from '../errors';
+import type { HashImpl, HashImplPreference } from './hashImpl';
+
+/** The worker's `workerData`. */
+export interface HashWorkerData {
+  implementation?: HashImplPreference;
+  /** The native addon; default dist/native/sha256-<platform>-<arch>.node next to the worker bundle. */
+  nativePath?: string;
+}
 
 export interface HashFileRequest {
   type: 'hashFile';
@@ -50,9 +62,22 @@ export interface ProgressMessage {
   bytesHashed: number;
 }
 
+export interface ImplMessage {
+  type: 'impl';
+  id: 0;
+  impl?: HashImpl;
+  reason: string;
+  /** Native should have worked here and did not (worth a warning). */
+  degraded: boolean;
+  /** Set when the requested implementation cannot run: every request will fail with it. */
+  error?: SerializedError;
+}
+
 export interface DoneMessage {
   type: 'done';
   id: number;
+  /** The implementation that computed the digests. */
+  impl: HashImpl;
   /** Lowercase hex SHA-256 of the whole file. */
   sha256: string;
   /** Lowercase hex SHA-256 of the first min(1024, length) bytes (koodrive-api.md §6.2). */
@@ -74,7 +99,7 @@ export interface ErrorMessage {
   error: SerializedError;
 }
 
-export type HashWorkerResponse = PartStateMessage | ProgressMessage | DoneMessage | ErrorMessage;
+export type HashWorkerResponse = ImplMessage | PartStateMessage | ProgressMessage | DoneMessage | ErrorMessage;
 
 /** Throttle for `progress` messages. */
 export const PROGRESS_INTERVAL_BYTES = 8 * 1024 * 1024;

@@ -5,19 +5,24 @@
  * needs as `hashCtx` (koodrive-api.md §6.1); node:crypto cannot export it.
  *
  * The compression function is generated WebAssembly (sha256Wasm.ts), with a
- * plain-JS fallback when WebAssembly is unavailable. Input reaches the wasm
+ * plain-JS fallback when WebAssembly is unavailable, or — when the caller
+ * passes a loaded and self-tested binding (hashImpl.ts) — the native SHA-NI
+ * code (sha256Native.ts), which works on the caller's buffers without copies. Input reaches the wasm
  * function in slices of at most 256 KiB: V8 has no on-stack replacement for
  * WebAssembly, so a long first call would run entirely in the baseline tier.
  */
 import { INITIAL_STATE } from './sha256Constants';
 import { compressJs } from './sha256Js';
+import type { NativeSha256Binding } from './sha256Native';
 import { STATE_PTR, generateSha256Wasm } from './sha256Wasm';
 
-export type Sha256Engine = 'wasm' | 'js';
+export type Sha256Engine = 'native' | 'wasm' | 'js';
 
 export interface Sha256Options {
-  /** Default: 'wasm' when WebAssembly is available, otherwise 'js'. */
+  /** Default: 'wasm' when WebAssembly is available, otherwise 'js'. 'native' needs `native`. */
   engine?: Sha256Engine;
+  /** The loaded addon, for engine 'native' (select it through hashImpl.ts, which self-tests it). */
+  native?: NativeSha256Binding;
   /**
    * Size of `inputArea()` (default 0): a buffer inside the hasher's own
    * memory. Reading a file straight into it and passing subarrays of it to
@@ -122,8 +127,31 @@ class JsCompressor implements Compressor {
   }
 }
 
-function createCompressor({ engine, inputAreaBytes = 0 }: Sha256Options): Compressor {
+/**
+ * The addon absorbs straight from the caller's buffer: no staging copy and no
+ * slicing (native code has no tier-up problem). The addon re-checks offset and
+ * length against the buffer itself before it touches memory.
+ */
+class NativeCompressor implements Compressor {
+  readonly engine = 'native';
+  readonly state = new Int32Array(8);
+  readonly inputArea: Uint8Array;
+
+  constructor(private readonly binding: NativeSha256Binding, inputAreaBytes: number) {
+    this.inputArea = new Uint8Array(inputAreaBytes);
+  }
+
+  absorb(data: Uint8Array, offset: number, length: number): void {
+    this.binding.compress(this.state, data, offset, length);
+  }
+}
+
+function createCompressor({ engine, native, inputAreaBytes = 0 }: Sha256Options): Compressor {
   if (!Number.isSafeInteger(inputAreaBytes) || inputAreaBytes < 0) throw new RangeError(`inputAreaBytes: ${inputAreaBytes}`);
+  if (engine === 'native') {
+    if (!native) throw new Error("engine 'native' needs the loaded binding (options.native)");
+    return new NativeCompressor(native, inputAreaBytes);
+  }
   if (engine !== 'js') {
     const module = getWasmModule();
     if (module && wasmApi) return new WasmCompressor(wasmApi, module, inputAreaBytes);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { KooDriveError } from '../../../src/core/errors';
 import { hashFileWithPartStates } from '../../../src/core/hash/fileHasher';
 import { Sha256 } from '../../../src/core/hash/sha256';
+import { enginesUnderTest } from './engines';
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
@@ -22,25 +23,28 @@ describe('hash/fileHasher (in process)', () => {
     return p;
   }
 
-  it('reports part states at boundaries that do not line up with reads or slices', async () => {
-    const data = randomBytes(3 * 65_536 + 333);
-    const file = write('odd.bin', data);
-    // 64 KiB reads; boundaries inside reads, at a read edge, and at the very end.
-    const partOffsets = [0, 64, 640, 65_536, 65_600, 131_008, 196_608, data.length - (data.length % 64)];
-    const seen: Array<[number, number, number[]]> = [];
-    const r = await hashFileWithPartStates(
-      { path: file, length: data.length, partOffsets },
-      { onPartState: (i, off, ctx) => seen.push([i, off, ctx]) },
-      { readSize: 65_536 },
-    );
-    assert.equal(r.sha256, sha(data));
-    assert.equal(r.preHash, sha(data.subarray(0, 1024)));
-    assert.deepEqual(seen.map(([i, off]) => [i, off]), partOffsets.map((off, i) => [i, off]));
-    assert.deepEqual(seen[0][2], []);
-    for (const [, off, ctx] of seen.slice(1)) {
-      assert.equal(Sha256.fromState(ctx, off).update(data.subarray(off)).digestHex(), r.sha256, `resume at ${off}`);
-    }
-  });
+  for (const engine of enginesUnderTest()) {
+    it(`reports part states at boundaries that do not line up with reads or slices (${engine.name})`, async () => {
+      const data = randomBytes(3 * 65_536 + 333);
+      const file = write('odd.bin', data);
+      // 64 KiB reads; boundaries inside reads, at a read edge, and at the very end.
+      const partOffsets = [0, 64, 640, 65_536, 65_600, 131_008, 196_608, data.length - (data.length % 64)];
+      const seen: Array<[number, number, number[]]> = [];
+      const r = await hashFileWithPartStates(
+        { path: file, length: data.length, partOffsets },
+        { onPartState: (i, off, ctx) => seen.push([i, off, ctx]) },
+        { readSize: 65_536, engine: engine.options },
+      );
+      assert.equal(r.sha256, sha(data));
+      assert.equal(r.impl, engine.name);
+      assert.equal(r.preHash, sha(data.subarray(0, 1024)));
+      assert.deepEqual(seen.map(([i, off]) => [i, off]), partOffsets.map((off, i) => [i, off]));
+      assert.deepEqual(seen[0][2], []);
+      for (const [, off, ctx] of seen.slice(1)) {
+        assert.equal(Sha256.fromState(ctx, off).update(data.subarray(off)).digestHex(), r.sha256, `resume at ${off}`);
+      }
+    });
+  }
 
   it('includes a boundary equal to the length, and handles an empty file', async () => {
     const data = randomBytes(4096);
@@ -53,7 +57,7 @@ describe('hash/fileHasher (in process)', () => {
     assert.equal(r.sha256, sha(data));
 
     const empty = await hashFileWithPartStates({ path: write('empty.bin', new Uint8Array(0)), length: 0, partOffsets: [0] });
-    assert.deepEqual(empty, { sha256: sha(new Uint8Array(0)), preHash: sha(new Uint8Array(0)), length: 0 });
+    assert.deepEqual(empty, { sha256: sha(new Uint8Array(0)), preHash: sha(new Uint8Array(0)), length: 0, impl: 'wasm' });
   });
 
   it('stops with Cancelled when isCancelled turns true between reads', async () => {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { Sha256, defaultSha256Engine, type Sha256Engine } from '../../../src/core/hash/sha256';
+import { Sha256, defaultSha256Engine, type Sha256Options } from '../../../src/core/hash/sha256';
 import { sleb32, uleb } from '../../../src/core/hash/wasmEmitter';
 import { INITIAL_STATE, K } from '../../../src/core/hash/sha256Constants';
+import { enginesUnderTest } from './engines';
 
 const nodeSha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -41,8 +42,8 @@ function referenceDigest(state: readonly number[], before: number, rest: Uint8Ar
 }
 
 /** Midstates at every 64-byte boundary of `data`, from one pass. */
-function allMidstates(data: Uint8Array, engine: Sha256Engine): number[][] {
-  const h = new Sha256({ engine });
+function allMidstates(data: Uint8Array, options: Sha256Options): number[][] {
+  const h = new Sha256(options);
   const states = [h.midstate()];
   for (let off = 0; off + 64 <= data.length; off += 64) states.push(h.update(data.subarray(off, off + 64)).midstate());
   return states;
@@ -54,9 +55,10 @@ describe('hash/sha256', () => {
     assert.equal(new Sha256().engine, 'wasm');
   });
 
-  for (const engine of ['wasm', 'js'] as const) {
+  // Every engine available here: native (SHA-NI addon) on linux-x64, wasm, js.
+  for (const { name: engine, options } of enginesUnderTest()) {
     describe(`engine ${engine}`, () => {
-      const hex = (data: Uint8Array): string => new Sha256({ engine }).update(data).digestHex();
+      const hex = (data: Uint8Array): string => new Sha256(options).update(data).digestHex();
 
       it('matches the FIPS 180-2 / NIST vectors', () => {
         assert.equal(hex(new Uint8Array(0)), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
@@ -73,7 +75,7 @@ describe('hash/sha256', () => {
       });
 
       it('a million "a" fed in odd slices', () => {
-        const h = new Sha256({ engine });
+        const h = new Sha256(options);
         const a = new Uint8Array(4099).fill(0x61);
         let left = 1_000_000;
         for (let i = 0; left > 0; i++) {
@@ -89,10 +91,10 @@ describe('hash/sha256', () => {
         const slices = [1, 2, 3, 5, 7, 13, 55, 56, 61, 63, 64, 65, 127, 129, 4093, 262_143, 262_145, 300_001];
         for (const size of [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 65_537, 262_144, 262_209, 700_001]) {
           const data = randomBytes(size);
-          const whole = new Sha256({ engine }).update(data).digestHex();
+          const whole = new Sha256(options).update(data).digestHex();
           assert.equal(whole, nodeSha(data), `size ${size} in one update`);
           for (let start = 0; start < 3; start++) {
-            const h = new Sha256({ engine });
+            const h = new Sha256(options);
             for (let off = 0, i = start; off < size; i++) {
               const n = Math.min(size - off, slices[i % slices.length]);
               h.update(data.subarray(off, off + n));
@@ -107,11 +109,11 @@ describe('hash/sha256', () => {
         for (const size of [64, 100, 128, 1000, 4096 + 17]) {
           const data = randomBytes(size);
           const want = nodeSha(data);
-          allMidstates(data, engine).forEach((state, k) => {
+          allMidstates(data, options).forEach((state, k) => {
             const off = 64 * k;
             assert.equal(state.length, 8);
             assert.ok(state.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff));
-            const resumed = Sha256.fromState(state, off, { engine }).update(data.subarray(off));
+            const resumed = Sha256.fromState(state, off, options).update(data.subarray(off));
             assert.equal(resumed.bytesHashed, size);
             assert.equal(resumed.digestHex(), want, `size ${size}, resumed at ${off}`);
           });
@@ -121,16 +123,16 @@ describe('hash/sha256', () => {
       it('resumes at sampled boundaries of larger inputs (across 256 KiB slices)', () => {
         const data = randomBytes(1_048_576 + 100);
         const want = nodeSha(data);
-        const h = new Sha256({ engine });
+        const h = new Sha256(options);
         for (const off of [0, 64, 262_080, 262_144, 262_208, 524_288, 1_048_576]) {
           h.update(data.subarray(h.bytesHashed, off));
           assert.equal(h.bytesHashed, off);
-          assert.equal(Sha256.fromState(h.midstate(), off, { engine }).update(data.subarray(off)).digestHex(), want, `at ${off}`);
+          assert.equal(Sha256.fromState(h.midstate(), off, options).update(data.subarray(off)).digestHex(), want, `at ${off}`);
         }
       });
 
       it('hashes data placed in its own inputArea without a copy, also when refilled', () => {
-        const h = new Sha256({ engine, inputAreaBytes: 300_000 });
+        const h = new Sha256({ ...options, inputAreaBytes: 300_000 });
         const area = h.inputArea();
         assert.equal(area.length, 300_000);
         const parts = [randomBytes(300_000), randomBytes(1), randomBytes(299_999), randomBytes(64 * 4099)];
@@ -141,13 +143,13 @@ describe('hash/sha256', () => {
           h.update(area.subarray(0, cut)).update(area.subarray(cut, p.length));
         }
         assert.equal(h.digestHex(), nodeSha(Buffer.concat(parts)));
-        assert.equal(new Sha256({ engine }).inputArea().length, 0);
+        assert.equal(new Sha256(options).inputArea().length, 0);
       });
 
       it('digest() does not finalize: more data can follow', () => {
         const a = randomBytes(100);
         const b = randomBytes(3000);
-        const h = new Sha256({ engine }).update(a);
+        const h = new Sha256(options).update(a);
         assert.equal(h.digestHex(), nodeSha(a));
         assert.equal(h.digestHex(), nodeSha(a));
         h.update(b);
@@ -161,7 +163,7 @@ describe('hash/sha256', () => {
         for (const before of offsets) {
           for (const restLen of [0, 1, 55, 56, 64, 1000]) {
             const rest = randomBytes(restLen);
-            const got = Sha256.fromState(state, before, { engine }).update(rest).digestHex();
+            const got = Sha256.fromState(state, before, options).update(rest).digestHex();
             assert.equal(got, referenceDigest(state, before, rest), `${before} + ${restLen}`);
           }
         }

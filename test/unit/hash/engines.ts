@@ -1,0 +1,40 @@
+/**
+ * Every SHA-256 compression engine available in this test run. The native
+ * addon is required on linux-x64 (`npm run build:native` builds it before
+ * the tests): a missing binary there fails the suite instead of silently
+ * testing less.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { defaultSha256Engine, type Sha256Options } from '../../../src/core/hash/sha256';
+import { loadNativeSha256, nativeBinaryName, type NativeSha256Binding } from '../../../src/core/hash/sha256Native';
+
+export const NATIVE_PATH = path.resolve('dist/native', nativeBinaryName());
+/** Where we build and must run the native code. */
+export const NATIVE_EXPECTED = process.platform === 'linux' && process.arch === 'x64';
+
+let binding: NativeSha256Binding | undefined;
+
+/** The addon, or undefined where it is not built; throws on linux-x64 if it is missing. */
+export function nativeBinding(): NativeSha256Binding | undefined {
+  if (!NATIVE_EXPECTED) return undefined;
+  if (!binding) {
+    binding = loadNativeSha256(NATIVE_PATH);
+    assert.ok(binding.hasShaNi() || process.env.KOODRIVE_TEST_ALLOW_NO_SHA_NI === '1', 'this x86-64 CPU has no SHA-NI: set KOODRIVE_TEST_ALLOW_NO_SHA_NI=1 to test wasm/js only');
+  }
+  return binding.hasShaNi() ? binding : undefined;
+}
+
+export interface EngineUnderTest {
+  name: 'native' | 'wasm' | 'js';
+  options: Sha256Options;
+}
+
+export function enginesUnderTest(): EngineUnderTest[] {
+  const out: EngineUnderTest[] = [];
+  const native = nativeBinding();
+  if (native) out.push({ name: 'native', options: { engine: 'native', native } });
+  if (defaultSha256Engine() === 'wasm') out.push({ name: 'wasm', options: { engine: 'wasm' } });
+  out.push({ name: 'js', options: { engine: 'js' } });
+  return out;
+}
