@@ -88,6 +88,12 @@ export interface UploadResult {
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_FLASH_THRESHOLD = 32 * 1024 * 1024;
 const PREHASH_BYTES = 1024;
+/**
+ * Stops this file's hash worker job when the upload leaves early. One shared
+ * reason, not a new error per file: capturing a stack for every small file of
+ * a large folder showed up in the profile.
+ */
+const UPLOAD_FINISHED = new KooDriveError('Cancelled', 'upload finished');
 
 interface Session {
   fileId: string;
@@ -276,7 +282,7 @@ class FileUpload {
       throw this.explain(e);
     } finally {
       // Stop the worker if we are leaving early (error or flash hit).
-      if (!controller.signal.aborted) controller.abort(new KooDriveError('Cancelled', 'upload finished'));
+      if (!controller.signal.aborted) controller.abort(UPLOAD_FINISHED);
       await hashing?.catch(() => undefined);
       dispose();
     }
