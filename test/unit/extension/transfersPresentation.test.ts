@@ -6,22 +6,24 @@ import type { RunState } from '../../../src/core/transfers/transferRun';
 import { childrenOf, MAX_FAILED_SHOWN, presentChild, presentRun, summarize } from '../../../src/extension/views/transfersPresentation';
 
 const ROOT = path.resolve(__dirname, '../../../..');
+/** formatBytes counts in binary units. */
+const MB = 1024 * 1024;
 
 function run(over: Partial<RunView> = {}): RunView {
   return {
     id: 'r1', seq: 1, direction: 'upload', name: 'docs', request: {}, state: 'running', createdAt: 0, updatedAt: 0,
-    totals: { files: 10, bytes: 10_000_000 }, done: { files: 3, bytes: 3_000_000, noTransfer: 0 }, failed: [], cursor: {}, settledKeys: [],
-    active: [], bytesDone: 3_000_000, speed: 0, ...over,
+    totals: { files: 10, bytes: 10 * MB }, done: { files: 3, bytes: 3 * MB, noTransfer: 0 }, failed: [], cursor: {}, settledKeys: [],
+    active: [], bytesDone: 3 * MB, speed: 0, ...over,
   };
 }
 
 describe('Transfers view presentation', () => {
   it('a row: direction, name, state, files and bytes of total, speed and time left', () => {
-    const p = presentRun(run({ speed: 1_000_000, etaSeconds: 7, active: [{ key: 'k', path: '/w/docs/a.bin', size: 2_000_000, bytes: 500_000 }] }));
+    const p = presentRun(run({ speed: MB, etaSeconds: 7, active: [{ key: 'k', path: '/w/docs/a.bin', size: 2 * MB, bytes: MB / 2 }] }));
     assert.equal(p.label, '↑ docs');
     assert.equal(p.contextValue, 'koodrive:transfer:upload:running');
     assert.equal(p.collapsible, true);
-    assert.match(p.description!, /^Running · 3 of 10 files · 3\.0 MB of 10\.0 MB \(30%\) · .*\/s · 7 s left$/);
+    assert.match(p.description!, /^Running · 3 of 10 files · 3\.0 MB of 10 MB \(30%\) · 1\.0 MB\/s · 7 s left$/);
   });
 
   it('failed rows say why; their children list the failed files with the reason, capped, the rest counted', () => {
@@ -41,7 +43,7 @@ describe('Transfers view presentation', () => {
   it('the status bar summary counts running and queued runs by direction, else paused ones', () => {
     assert.equal(summarize([]), undefined);
     assert.equal(summarize([run({ state: 'done' })]), undefined);
-    const s = summarize([run({ speed: 1_500_000 }), run({ id: 'r2', state: 'queued' }), run({ id: 'r3', direction: 'download', speed: 500_000 })]);
+    const s = summarize([run({ speed: 1.5 * MB }), run({ id: 'r2', state: 'queued' }), run({ id: 'r3', direction: 'download', speed: MB / 2 })]);
     assert.match(s!.text, /^↑ 2 · ↓ 1 · 2\.0 MB\/s$/);
     assert.equal(summarize([run({ state: 'paused' }), run({ id: 'r2', state: 'paused' })])!.text, '2 paused');
   });
