@@ -121,6 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const startTransfers = async (): Promise<TransferService> => {
     const t = new TransferService(base, { maxFiles: () => base.settings().transfers.maxFiles, journal: new TransferJournal(journalFile, logger) });
     await t.queue.restore();
+    void t.noteBytesOnDisk();
     return t;
   };
   const services: Services = { ...base, transfers: await startTransfers() };

@@ -96,11 +96,12 @@ async function probe(served: Served, mode: 'upload' | 'download', dir: string, f
   await hasher.close();
   await drive.close();
   const files = end.totals.files ?? end.done.files + end.failed.length;
+  // Exit on our own (not killed), so --cpu-prof can write this process's profile.
   process.send!({
     files, settled: end.done.files, failed: end.failed.length, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024,
     cpuMsPerFile: (cpu.user + cpu.system) / 1000 / files, userMsPerFile: cpu.user / 1000 / files, systemMsPerFile: cpu.system / 1000 / files,
     folderId: remoteFolderId,
-  } satisfies ProbeResult);
+  } satisfies ProbeResult, () => process.disconnect());
 }
 
 // ---- parent ----------------------------------------------------------------------
@@ -115,6 +116,10 @@ function startChild(args: string[], timeoutMs = 0): Promise<{ child: ChildProces
     });
     child.once('exit', (code, sig) => reject(new Error(`child ${args[0]} exited with ${code ?? sig}`)));
   });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 function makeFolder(root: string, n: number): void {
@@ -136,11 +141,11 @@ async function measure(served: Served, tmp: string, n: number, timeoutMs: number
   makeFolder(src, n);
   const up = await startChild(['--probe', JSON.stringify(served), 'upload', src, ''], timeoutMs);
   const upload = up.msg as ProbeResult;
-  up.child.kill();
+  await exited(up.child);
   const dst = path.join(tmp, `dst-${n}`);
   const down = await startChild(['--probe', JSON.stringify(served), 'download', dst, upload.folderId ?? ''], timeoutMs);
   const download = down.msg as ProbeResult;
-  down.child.kill();
+  await exited(down.child);
   fs.rmSync(src, { recursive: true, force: true });
   fs.rmSync(`${src}-state`, { recursive: true, force: true });
   fs.rmSync(dst, { recursive: true, force: true });

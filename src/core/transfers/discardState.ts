@@ -3,7 +3,7 @@
  * files of a cancelled download are removed, so nothing resumes them later
  * and no hidden temp files are left behind.
  */
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isInside, partialName, toLocalName } from '../transfer/localNames';
 import type { ResumeStore } from '../transfer/upload/resumeStore';
@@ -29,7 +29,14 @@ export async function discardUploadState(store: ResumeStore, paths: readonly str
  * left: a file's own temp file, and every temp file under a folder's local copy.
  */
 export async function discardDownloadPartials(targetDir: string, items: ReadonlyArray<{ id: string; name: string; isFolder: boolean }>): Promise<number> {
-  let n = 0;
+  const found = await downloadPartials(targetDir, items);
+  for (const p of found) await rm(p.path, { force: true });
+  return found.length;
+}
+
+/** The `.koodrive-partial` files a download of `items` into `targetDir` has left (a file's own, all under a folder's local copy). */
+export async function downloadPartials(targetDir: string, items: ReadonlyArray<{ id: string; name: string; isFolder: boolean }>): Promise<Array<{ path: string; bytes: number }>> {
+  const out: Array<{ path: string; bytes: number }> = [];
   for (const item of items) {
     let local: string;
     try {
@@ -38,16 +45,14 @@ export async function discardDownloadPartials(targetDir: string, items: Readonly
       continue; // no local name was ever made for it, so no temp file either
     }
     if (item.isFolder) {
-      for (const p of await findPartials(path.join(targetDir, local))) {
-        await rm(p.path, { force: true });
-        n++;
-      }
+      out.push(...(await findPartials(path.join(targetDir, local))));
     } else {
       const p = path.join(targetDir, partialName(local, item.id));
-      if (await rm(p).then(() => true, () => false)) n++;
+      const st = await stat(p).catch(() => undefined);
+      if (st?.isFile()) out.push({ path: p, bytes: st.size });
     }
   }
-  return n;
+  return out;
 }
 
 /** Bytes the upload engine recorded as sent for unfinished files that are one of `paths` or inside them. */

@@ -92,6 +92,8 @@ export class TransferQueue {
   private readonly runs = new Map<string, TransferRun>();
   private readonly runtimes = new Map<string, Runtime>();
   private readonly listeners = new Set<() => void>();
+  /** Bytes the engine already holds for a run that is not running (resume store, partial files), per run id. */
+  private readonly onDisk = new Map<string, number>();
   private readonly slots: FileSlots;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -162,6 +164,17 @@ export class TransferQueue {
   async settled(id: string): Promise<RunView | undefined> {
     await this.runtimes.get(id)?.finished;
     return this.get(id);
+  }
+
+  /**
+   * Records the bytes the engine keeps for a run that is not running (after a
+   * reload the run's counters know only its finished files): the row then
+   * shows them, until the run starts again and the engine reports them itself.
+   */
+  noteBytesOnDisk(id: string, bytes: number): void {
+    if (!this.runs.has(id)) return;
+    this.onDisk.set(id, bytes);
+    this.emit();
   }
 
   /** The error object that failed the run as a whole in this session, if any. */
@@ -269,6 +282,7 @@ export class TransferQueue {
   }
 
   private launch(run: TransferRun): void {
+    this.onDisk.delete(run.id);
     this.setState(run, 'queued');
     const rt: Runtime = {
       controller: new AbortController(), active: new Map(), cursors: new Map(), settled: new Set(run.settledKeys),
@@ -383,7 +397,7 @@ export class TransferQueue {
     const rt = this.runtimes.get(run.id);
     const live = run.state === 'running' || run.state === 'queued';
     const active = live && rt ? [...rt.active.values()].map((f) => ({ ...f })) : [];
-    const bytesDone = run.done.bytes + active.reduce((n, f) => n + f.bytes, 0);
+    const bytesDone = run.done.bytes + active.reduce((n, f) => n + f.bytes, 0) + (live ? 0 : this.onDisk.get(run.id) ?? 0);
     let speed = 0;
     if (live && rt && rt.samples.length >= 2) {
       const a = rt.samples[0];

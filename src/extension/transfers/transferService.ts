@@ -8,7 +8,7 @@
 import type { DriveItem, Space } from '../../core/api/models';
 import type { KooDriveError } from '../../core/errors';
 import type { ProgressEvent } from '../../core/progress';
-import { discardDownloadPartials, discardUploadState } from '../../core/transfers/discardState';
+import { discardDownloadPartials, discardUploadState, downloadPartials, uploadStateBytes } from '../../core/transfers/discardState';
 import { RunContext, RunView, TransferQueue } from '../../core/transfers/transferQueue';
 import type { TransferJournal } from '../../core/transfers/transferJournal';
 import { runUploadJob } from '../../core/transfers/uploadRun';
@@ -72,6 +72,26 @@ export class TransferService {
       void this.queue.settled(run.id).finally(() => this.observers.delete(run.id));
     }
     return run;
+  }
+
+  /**
+   * After a reload the runs know only their finished files: the bytes of the
+   * interrupted ones are in the upload resume store and the partial download
+   * files, which are the truth. Shows them on the paused and failed rows.
+   */
+  async noteBytesOnDisk(): Promise<void> {
+    for (const run of this.queue.list()) {
+      if (run.state !== 'paused' && run.state !== 'failed') continue;
+      const req = run.request as UploadRunRequest | DownloadRunRequest;
+      try {
+        const bytes = req.kind === 'upload'
+          ? (this.s.resumeStore ? await uploadStateBytes(this.s.resumeStore, req.paths, req.destination.space.containerId) : 0)
+          : (await downloadPartials(req.targetDir, req.selection.map((sel) => sel.item))).reduce((n, p) => n + p.bytes, 0);
+        if (bytes > 0) this.queue.noteBytesOnDisk(run.id, bytes);
+      } catch (e) {
+        this.s.logger.warn(`Could not read the saved progress of ${run.name}: ${(e as Error).message}`);
+      }
+    }
   }
 
   private async upload(ctx: RunContext): Promise<void> {

@@ -65,8 +65,10 @@ export class TransferStatusBar implements vscode.Disposable {
 
   private render(): void {
     const n = this.running.size;
-    const summary = this.queue && summarize(this.queue.list());
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.transferring, n > 0 || summary !== undefined);
+    const runs = this.queue?.list() ?? [];
+    const summary = summarize(runs);
+    const live = runs.some((r) => r.state === 'running' || r.state === 'queued');
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.transferring, n > 0 || live);
     if (summary) {
       const busy = summary.text.includes('↑') || summary.text.includes('↓');
       this.item.text = `$(${busy ? 'sync~spin' : 'debug-pause'}) KooDrive ${summary.text}`;

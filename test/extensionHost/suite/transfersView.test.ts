@@ -126,6 +126,8 @@ describe('Transfers view', function () {
     await (await hooks()).restartTransfers();
     const restored = await waitForState('big-pause.bin', 'paused', 20_000);
     assert.match(String(restored.item.description), /^Paused/);
+    // The bytes already sent come from the upload engine's resume store (the run itself only counts finished files).
+    await eventually('the restored row shows the bytes already sent', async () => /\(([1-9]\d*)%\)/.test(String((await runRow('big-pause.bin')).item.description)), 20_000);
 
     await sb.admin.clearFaults();
     await vscode.commands.executeCommand('koodrive.resumeTransfer', restored.node);

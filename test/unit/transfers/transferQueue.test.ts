@@ -230,6 +230,9 @@ describe('TransferQueue (the Transfers view\'s state machine)', () => {
     assert.equal(await reloaded.restore(), 2);
     const runs = reloaded.list();
     assert.deepEqual(runs.map((r) => [r.name, r.state, r.done.files]), [['a', 'paused', 1], ['b', 'paused', 0]]);
+    // The engine's saved bytes (resume store / partial files) show on the paused row until it runs again.
+    reloaded.noteBytesOnDisk(a.id, 7);
+    assert.equal(reloaded.get(a.id)!.bytesDone, 10 + 7);
     await reloaded.resume(a.id);
     await engine.finish('a2');
     const end = await reloaded.settled(a.id);

@@ -88,6 +88,12 @@ export interface UploadResult {
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_FLASH_THRESHOLD = 32 * 1024 * 1024;
 const PREHASH_BYTES = 1024;
+/**
+ * Stops this file's hash worker job when the upload leaves early. One shared
+ * reason, not a new error per file: capturing a stack for every small file of
+ * a large folder showed up in the profile.
+ */
+const UPLOAD_FINISHED = new KooDriveError('Cancelled', 'upload finished');
 
 interface Session {
   fileId: string;
@@ -143,7 +149,7 @@ class FileUpload {
       // The service forgot the task we were resuming: start over once, from scratch.
       if (saved && KooDriveError.is(e) && e.apiCode === API_CODE.uploadTaskNotFound) {
         this.logger.info(`The earlier upload task of ${this.localPath} has expired on the server; starting over`);
-        await this.resumeStore?.remove(this.resumeKey);
+        await this.deps.resumeStore?.remove(this.resumeKey);
         return this.transfer(undefined);
       }
       throw e;
@@ -165,11 +171,11 @@ class FileUpload {
   }
 
   private async loadResumeState(): Promise<ResumeState | undefined> {
-    const s = await this.resumeStore?.load(this.resumeKey);
+    const s = await this.deps.resumeStore?.load(this.resumeKey);
     if (!s) return undefined;
     if (s.size !== this.size || s.mtimeMs !== this.mtimeMs || s.preHash !== this.preHash || s.partSize !== this.plan.partSize || s.fileName !== this.fileName) {
       this.logger.info(`${this.localPath} changed since the interrupted upload; starting over`);
-      await this.resumeStore?.remove(this.resumeKey);
+      await this.deps.resumeStore?.remove(this.resumeKey);
       return undefined;
     }
     return s;
@@ -219,7 +225,7 @@ class FileUpload {
       if (session.rapidUpload || session.skipped) {
         // Flash-upload hits and skip-same are complete as created: no PUT, no complete.
         const full = await startHashing();
-        await this.resumeStore?.remove(this.resumeKey);
+        await this.deps.resumeStore?.remove(this.resumeKey);
         return this.result(session, full.sha256, 0, false);
       }
 
@@ -262,13 +268,13 @@ class FileUpload {
       await this.complete(session, full.sha256, signal);
       completed = true;
       await saver.stop();
-      await this.resumeStore?.remove(this.resumeKey);
+      await this.deps.resumeStore?.remove(this.resumeKey);
       await this.verify(session, full.sha256, signal);
       return this.result(session, full.sha256, todo.length, Boolean(saved));
     } catch (e) {
       if (KooDriveError.is(e) && (e.code === 'IntegrityFailed' || e.code === 'SourceChanged')) {
         await persist?.stop();
-        await this.resumeStore?.remove(this.resumeKey).catch(() => undefined);
+        await this.deps.resumeStore?.remove(this.resumeKey).catch(() => undefined);
       } else if (persist && !completed) {
         // Cancelled or failed: record every part that made it, so a re-run resumes.
         await persist.now();
@@ -276,20 +282,10 @@ class FileUpload {
       throw this.explain(e);
     } finally {
       // Stop the worker if we are leaving early (error or flash hit).
-      if (!controller.signal.aborted) controller.abort(new KooDriveError('Cancelled', 'upload finished'));
+      if (!controller.signal.aborted) controller.abort(UPLOAD_FINISHED);
       await hashing?.catch(() => undefined);
       dispose();
     }
-  }
-
-  /**
-   * The resume store, for files of more than one part. A one-part file has
-   * nothing to skip on a resume but that one part, and reading, writing,
-   * renaming and deleting a state file costs more kernel time than a small
-   * file's upload itself: folders of many small files touch no state files.
-   */
-  private get resumeStore(): ResumeStore | undefined {
-    return this.plan && this.plan.parts.length > 1 ? this.deps.resumeStore : undefined;
   }
 
   private get conflict(): ConflictPolicy | undefined {
@@ -423,7 +419,7 @@ class FileUpload {
   }
 
   private persister(state: ResumeState): { soon(): void; now(): Promise<void>; stop(): Promise<void> } {
-    const store = this.resumeStore;
+    const store = this.deps.resumeStore;
     let timer: NodeJS.Timeout | undefined;
     let writing: Promise<void> = Promise.resolve();
     const write = (): Promise<void> => {
