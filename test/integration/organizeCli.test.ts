@@ -114,8 +114,10 @@ describe('koodrive search, mv, cp, rm, trash (CLI against the sandbox)', functio
   it('rm to the bin, trash ls shows it with its folder, trash restore brings it back', async () => {
     const dir = await mkdir('cli-bin');
     const f = await upload('doomed.txt', dir, Buffer.from('keep me'));
-    let r = await cli('rm', f, '--container', pc);
-    assert.equal(r.code, 0, r.stderr);
+    // An unknown id fails alone (exit 1); the real one still goes to the bin.
+    let r = await cli('rm', 'Fnosuchfile', f, '--container', pc, '--json');
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Array<{ fileId: string; ok: boolean }>).map((i) => [i.fileId, i.ok]), [['Fnosuchfile', false], [f, true]]);
     assert.equal(sb.store.getFile(f)?.recycled, true);
     r = await cli('trash', 'ls', '--container', pc, '--json');
     assert.equal(r.code, 0, r.stderr);

@@ -9,7 +9,7 @@ import type { KooDriveClient } from '../api/koodriveClient';
 import type { SpaceRef } from '../api/models';
 import type { CreateJobRequest } from '../api/types';
 import { errorFromJobItem } from '../api/errorMapping';
-import type { KooDriveErrorCode } from '../errors';
+import { KooDriveError, KooDriveErrorCode } from '../errors';
 import { BatchJobOptions, runBatchJob } from './batchJob';
 
 /** Items per job. The docs give no limit; download links allow 100, so we stay there. */
@@ -72,15 +72,26 @@ export function copyItems(client: KooDriveClient, src: SpaceRef, items: ItemRef[
  */
 export async function recycleItems(client: KooDriveClient, space: SpaceRef, items: ItemRef[], o: BatchJobOptions = {}): Promise<OrganizeOutcome> {
   const paths = new Map<string, string>();
+  const early = new Map<string, ItemOutcome>();
   for (const it of items) {
-    const { fileIdPath } = await client.getFilePath(space, it.fileId, o);
-    if (fileIdPath) paths.set(it.fileId, fileIdPath);
+    try {
+      const { fileIdPath } = await client.getFilePath(space, it.fileId, o);
+      if (fileIdPath) paths.set(it.fileId, fileIdPath);
+    } catch (e) {
+      // An item that cannot be found fails alone; the others still go to the bin.
+      if (!KooDriveError.is(e) || !['NotFound', 'InvalidInput', 'PermissionDenied'].includes(e.code)) throw e;
+      early.set(it.fileId, { fileId: it.fileId, name: it.name, ok: false, errorCode: e.code, reason: e.message, apiCode: e.apiCode === undefined ? undefined : String(e.apiCode) });
+    }
   }
-  return runPerItem(client, space, items, o, (fileInfo) => ({
+  const rest = items.filter((it) => !early.has(it.fileId));
+  const done = rest.length === 0 ? { items: [], jobIds: [] } : await runPerItem(client, space, rest, o, (fileInfo) => ({
     taskType: 2, actionType: 201,
     taskInfo: { fileInfo: fileInfo.map((f) => ({ fileId: f.fileId, filePath: paths.get(f.fileId) })), srcContainerId: space.containerId },
     dstContainerId: space.containerId,
   }));
+  const byId = new Map(done.items.map((x) => [x.fileId, x]));
+  const all = items.map((it) => early.get(it.fileId) ?? (byId.get(it.fileId) as ItemOutcome));
+  return { items: all, jobIds: done.jobIds, resultCode: resultCodeOf(all) };
 }
 
 /** Brings recycled items back to their folder (taskType 4). */
@@ -146,8 +157,12 @@ async function runPerItem(
       }
     }
   }
-  const failedCount = outcomes.filter((x) => !x.ok).length;
-  return { items: outcomes, jobIds, resultCode: failedCount === 0 ? 1 : failedCount === outcomes.length ? 3 : 2 };
+  return { items: outcomes, jobIds, resultCode: resultCodeOf(outcomes) };
+}
+
+function resultCodeOf(items: ItemOutcome[]): 1 | 2 | 3 {
+  const failed = items.filter((x) => !x.ok).length;
+  return failed === 0 ? 1 : failed === items.length ? 3 : 2;
 }
 
 function failure(item: ItemRef, code: string, msg: string): ItemOutcome {
