@@ -36,7 +36,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sandbox };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
-Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID`;
+Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID
+  KOODRIVE_HASH_IMPL=auto|native|wasm|js  SHA-256 implementation (default auto: native SHA-NI if available)`;
 
 function helpText(): string {
   return ['Usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', GLOBAL_HELP].join('\n');
