@@ -812,6 +812,7 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       // after the rewrite: the local size+mtime check cannot see the change.
       const T = 1_700_000_000.25;
       let before: bigint | undefined;
+      const seq = mark(w.sandbox);
       await changeDuringUpload('r13-rewrite.bin', async (f) => {
         await rewriteInPart3(f);
         await utimes(f, T, T);
@@ -822,6 +823,8 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
         before = (await stat(f, { bigint: true })).mtimeNs;
         assert.equal(before, 1_700_000_000_250_000_000n);
       });
+      const completes = since(w.sandbox, seq).filter((r) => r.path.endsWith('/files/complete'));
+      assert.ok(completes.length >= 1 && completes.every((r) => r.status !== 200), `the drive was asked to complete, and refused (${completes.map((r) => r.status).join(', ')})`);
     });
 
     it('folder upload: the file that changed fails alone; the others are uploaded', async () => {
