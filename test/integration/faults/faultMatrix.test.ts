@@ -71,6 +71,11 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
     after(async () => w?.close());
     afterEach(() => w.sandbox.faults.reset());
   };
+  /*
+   * Where a test must act while an upload is in flight (expire tokens, shift
+   * the clock), a part is held on the server for 1-1.5 s: a window the test
+   * reaches by polling the request log, wide enough for a loaded machine.
+   */
   /** Part PUTs since `seq` (the request log spans the whole row). */
   const putsSince = (seq: number): ReturnType<typeof partPuts> => partPuts(w.sandbox).filter((q) => q.seq > seq);
   const partArrived = (seq: number, partNumber: number) => (): boolean => putsSince(seq).some((q) => q.query?.partNumber === String(partNumber));
@@ -261,7 +266,7 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       const first = await newSessionToken(w);
       const drive = driveWithToken(w, first.token);
       try {
-        w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 400 } });
+        w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 1500 } });
         const creates = requestsTo(w.sandbox, '/files/create').length;
         const seq = mark(w.sandbox);
         const run = uploadFile(depsFor(w, drive), f, toRoot(), { partSize: P, concurrency: 1 });
@@ -295,7 +300,7 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       await mkdir(root);
       for (let i = 1; i <= 6; i++) await writeRandomFile(path.join(root, `f${i}.bin`), 200_000 + i, 410 + i);
       const first = await newSessionToken(w);
-      w.sandbox.faults.add({ match: { target: 'part' }, action: { kind: 'delay', ms: 300 }, times: 100 });
+      w.sandbox.faults.add({ match: { target: 'part' }, action: { kind: 'delay', ms: 1000 }, times: 100 });
       const args = ['upload', root, '--container', w.personal.containerId, '--conflict', 'skip-same', '--json'];
       const seq = mark(w.sandbox);
       const run = spawnCli(w, args, { token: first.token });
@@ -374,7 +379,7 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
           return true;
         },
       });
-      w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 300 } });
+      w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 1500 } });
       const seq = mark(w.sandbox);
       const run = uploadFile({ ...w.deps(), client: new KooDriveClient(transport) }, f, toRoot(), { partSize: P, concurrency: 1, flashThreshold: 0 });
       await waitFor(partArrived(seq, 2));
@@ -394,7 +399,7 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       await writeRandomFile(f, 2 * P + 1, 501);
       const drive = driveWithToken(w, w.sandbox.token);
       try {
-        w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 300 } });
+        w.sandbox.faults.add({ match: { target: 'part', partNumber: 2 }, action: { kind: 'delay', ms: 1500 } });
         const seq = mark(w.sandbox);
         const run = uploadFile(depsFor(w, drive), f, toRoot(), { partSize: P, concurrency: 1 });
         await waitFor(partArrived(seq, 2));
@@ -807,6 +812,7 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
       // after the rewrite: the local size+mtime check cannot see the change.
       const T = 1_700_000_000.25;
       let before: bigint | undefined;
+      const seq = mark(w.sandbox);
       await changeDuringUpload('r13-rewrite.bin', async (f) => {
         await rewriteInPart3(f);
         await utimes(f, T, T);
@@ -817,6 +823,8 @@ describe('fault matrix: every failure ends in a correct result or a clear error'
         before = (await stat(f, { bigint: true })).mtimeNs;
         assert.equal(before, 1_700_000_000_250_000_000n);
       });
+      const completes = since(w.sandbox, seq).filter((r) => r.path.endsWith('/files/complete'));
+      assert.ok(completes.length >= 1 && completes.every((r) => r.status !== 200), `the drive was asked to complete, and refused (${completes.map((r) => r.status).join(', ')})`);
     });
 
     it('folder upload: the file that changed fails alone; the others are uploaded', async () => {

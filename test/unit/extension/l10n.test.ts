@@ -7,7 +7,8 @@
  * adds strings knows exactly what to translate.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -58,6 +59,19 @@ describe('Simplified Chinese translation (zh-cn)', function () {
   it('package.nls.zh-cn.json translates every key of package.nls.json', () => {
     const missing = Object.keys(nls).filter((k) => !(k in zhNls));
     assert.deepEqual(missing, [], listing('keys missing from package.nls.zh-cn.json', missing));
+  });
+
+  it('the .vsix carries every bundle and nls file (vsce\'s own file list)', function () {
+    this.timeout(180_000);
+    const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const packaged = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' }).split('\n').map((l) => l.trim());
+    const wanted = [
+      ...readdirSync(path.join(ROOT, 'l10n')).filter((f) => f.endsWith('.json')).map((f) => `l10n/${f}`),
+      ...readdirSync(ROOT).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f)),
+    ];
+    assert.ok(wanted.includes('l10n/bundle.l10n.zh-cn.json') && wanted.includes('package.nls.zh-cn.json'));
+    const missing = wanted.filter((f) => !packaged.includes(f));
+    assert.deepEqual(missing, [], listing('translation files left out of the .vsix (see .vscodeignore)', missing));
   });
 
   it('translations keep every {n} placeholder and command link, and are Chinese', () => {
