@@ -6,7 +6,7 @@ import type { RunState } from '../../../src/core/transfers/transferRun';
 import { childrenOf, MAX_FAILED_SHOWN, presentChild, presentRun, summarize } from '../../../src/extension/views/transfersPresentation';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-/** formatBytes counts in binary units. */
+/** formatBytes counts in binary units, with IEC labels. */
 const MB = 1024 * 1024;
 
 function run(over: Partial<RunView> = {}): RunView {
@@ -23,7 +23,7 @@ describe('Transfers view presentation', () => {
     assert.equal(p.label, '↑ docs');
     assert.equal(p.contextValue, 'koodrive:transfer:upload:running');
     assert.equal(p.collapsible, true);
-    assert.match(p.description!, /^Running · 3 of 10 files · 3\.0 MB of 10 MB \(30%\) · 1\.0 MB\/s · 7 s left$/);
+    assert.match(p.description!, /^Running · 3 of 10 files · 3\.0 MiB of 10 MiB \(30%\) · 1\.0 MiB\/s · 7 s left$/);
   });
 
   it('failed rows say why; their children list the failed files with the reason, capped, the rest counted', () => {
@@ -44,7 +44,7 @@ describe('Transfers view presentation', () => {
     assert.equal(summarize([]), undefined);
     assert.equal(summarize([run({ state: 'done' })]), undefined);
     const s = summarize([run({ speed: 1.5 * MB }), run({ id: 'r2', state: 'queued' }), run({ id: 'r3', direction: 'download', speed: MB / 2 })]);
-    assert.match(s!.text, /^↑ 2 · ↓ 1 · 2\.0 MB\/s$/);
+    assert.match(s!.text, /^↑ 2 · ↓ 1 · 2\.0 MiB\/s$/);
     assert.equal(summarize([run({ state: 'paused' }), run({ id: 'r2', state: 'paused' })])!.text, '2 paused');
   });
 
