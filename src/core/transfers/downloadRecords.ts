@@ -5,8 +5,9 @@
  * files next to their targets are the truth for what is already on disk.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { listStateFiles, removeStateFile } from '../stateFiles';
 
 export interface DownloadRecord {
   version: 1;
@@ -37,28 +38,11 @@ export class DownloadRecords {
   }
 
   async list(): Promise<Array<{ file: string; record?: DownloadRecord }>> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const out: Array<{ file: string; record?: DownloadRecord }> = [];
-    for (const name of names.sort()) {
-      if (!name.endsWith('.json')) continue;
-      const file = path.join(this.dir, name);
-      try {
-        const r = JSON.parse(await readFile(file, 'utf8')) as DownloadRecord;
-        out.push({ file, record: r.version === 1 && typeof r.targetDir === 'string' && Array.isArray(r.items) ? r : undefined });
-      } catch {
-        out.push({ file });
-      }
-    }
-    return out;
+    const entries = await listStateFiles<DownloadRecord>(this.dir, (r) => r.version === 1 && typeof r.targetDir === 'string' && Array.isArray(r.items));
+    return entries.map((e) => ({ file: e.file, record: e.value }));
   }
 
   async removeFile(file: string): Promise<void> {
-    if (path.dirname(path.resolve(file)) !== path.resolve(this.dir)) throw new Error(`${file} is not in ${this.dir}`);
-    await rm(file, { force: true });
+    await removeStateFile(this.dir, file);
   }
 }

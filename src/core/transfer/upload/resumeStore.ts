@@ -7,8 +7,9 @@
  * global storage; tests under a temp dir.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { listStateFiles, removeStateFile } from '../../stateFiles';
 
 export interface ResumeKey {
   localPath: string;
@@ -67,29 +68,12 @@ export class ResumeStore {
 
   /** Every saved state with its file (unreadable files are listed with `state` undefined, so they can be cleared). */
   async list(): Promise<Array<{ file: string; state?: ResumeState }>> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const out: Array<{ file: string; state?: ResumeState }> = [];
-    for (const name of names.sort()) {
-      if (!name.endsWith('.json')) continue;
-      const file = path.join(this.dir, name);
-      try {
-        const state = JSON.parse(await readFile(file, 'utf8')) as ResumeState;
-        out.push({ file, state: state.version === 1 && typeof state.localPath === 'string' ? state : undefined });
-      } catch {
-        out.push({ file });
-      }
-    }
-    return out;
+    const entries = await listStateFiles<ResumeState>(this.dir, (s) => s.version === 1 && typeof s.localPath === 'string');
+    return entries.map((e) => ({ file: e.file, state: e.value }));
   }
 
   /** Removes one state file found by `list()`. */
   async removeFile(file: string): Promise<void> {
-    if (path.dirname(path.resolve(file)) !== path.resolve(this.dir)) throw new Error(`${file} is not in ${this.dir}`);
-    await rm(file, { force: true });
+    await removeStateFile(this.dir, file);
   }
 }
