@@ -150,6 +150,9 @@ export async function hashFileWithPartStates(
     const area = h.inputArea();
     const buffers = [area.subarray(0, bufferSize), area.subarray(bufferSize, 2 * bufferSize)];
     const preHash = createHash('sha256');
+    // WebAssembly wants small slices (no on-stack replacement, see sha256.ts);
+    // native absorbs a whole read (up to a part boundary) in one call.
+    const sliceBytes = h.engine === 'native' ? bufferSize : WASM_SLICE_BYTES;
     let which = 0;
     let part = 0;
     let pos = 0;
@@ -188,7 +191,7 @@ export async function hashFileWithPartStates(
       let off = 0;
       while (off < got) {
         const boundary = part < partOffsets.length ? partOffsets[part] : Infinity;
-        const end = Math.min(got, off + WASM_SLICE_BYTES, boundary - chunkStart);
+        const end = Math.min(got, off + sliceBytes, boundary - chunkStart);
         h.update(chunk.subarray(off, end));
         off = end;
         pos = chunkStart + off;
