@@ -15,7 +15,8 @@
 import { createHash, Hash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../../api/undiciLazy';
 import { errorFromStorage, errorFromTransport } from '../../api/errorMapping';
 import { readLimited } from '../../api/httpTransport';
 import type { DriveItem } from '../../api/models';
@@ -141,7 +142,7 @@ async function attempt(job: PartialDownload, progress: AttemptProgress): Promise
   const from = onDisk.size;
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(url, {
+    res = await undici().request(url, {
       method: 'GET',
       headers: from > 0 ? { range: `bytes=${from}-` } : {},
       dispatcher: job.dispatcher,
