@@ -1,4 +1,5 @@
-import { Agent, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undiciLazy';
 
 export interface HttpAgentOptions {
   /** Time allowed to open a connection. */
@@ -24,7 +25,7 @@ export const DEFAULT_HTTP_OPTIONS: Required<HttpAgentOptions> = {
  */
 export function createHttpAgent(options: HttpAgentOptions = {}): Dispatcher {
   const o = { ...DEFAULT_HTTP_OPTIONS, ...options };
-  return new Agent({
+  return new (undici().Agent)({
     connect: { timeout: o.connectTimeoutMs },
     headersTimeout: o.headersTimeoutMs,
     bodyTimeout: o.bodyTimeoutMs,

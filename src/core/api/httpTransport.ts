@@ -2,7 +2,8 @@
  * Sends one KooDrive API call: headers (§1.1), JSON envelope, error mapping,
  * retries. Every endpoint method in `koodriveClient.ts` goes through `call`.
  */
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undiciLazy';
 import { sleep, throwIfAborted } from '../cancellation';
 import { KooDriveError } from '../errors';
 import { Logger, silentLogger } from '../logger';
@@ -148,7 +149,7 @@ export class ApiTransport {
 
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
+      res = await undici().request(url, {
         method: opts.method,
         headers,
         body,

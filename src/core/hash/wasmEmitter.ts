@@ -9,8 +9,12 @@
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
+  return pushUleb([], value);
+}
+
+/** Appends the unsigned LEB128 of `value` to `out` (no temporary array: this runs cold, at start-up). */
+function pushUleb(out: number[], value: number): number[] {
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`uleb: ${value}`);
-  const out: number[] = [];
   do {
     let byte = value % 128;
     value = Math.floor(value / 128);
@@ -22,8 +26,11 @@ export function uleb(value: number): number[] {
 
 /** Signed LEB128 of a 32-bit integer (accepts both int32 and uint32 spellings). */
 export function sleb32(value: number): number[] {
+  return pushSleb32([], value);
+}
+
+function pushSleb32(out: number[], value: number): number[] {
   let v = value | 0;
-  const out: number[] = [];
   for (;;) {
     const byte = v & 0x7f;
     v >>= 7;
@@ -39,19 +46,36 @@ const I32 = 0x7f;
 export class Code {
   readonly bytes: number[] = [];
 
-  private op(...b: number[]): this {
-    for (const x of b) this.bytes.push(x);
+  private op(code: number, immediate?: number): this {
+    this.bytes.push(code);
+    if (immediate !== undefined) this.bytes.push(immediate);
     return this;
   }
 
-  get(local: number): this { return this.op(0x20, ...uleb(local)); }
-  set(local: number): this { return this.op(0x21, ...uleb(local)); }
-  tee(local: number): this { return this.op(0x22, ...uleb(local)); }
-  const(value: number): this { return this.op(0x41, ...sleb32(value)); }
-  /** i32.load with a constant byte offset from the address on the stack. */
-  load(offset: number): this { return this.op(0x28, 2, ...uleb(offset)); }
+  /** An opcode and a LEB128 immediate, appended in place: the module is generated at start-up, in V8's cold tiers, where temporary arrays cost. */
+  private opU(code: number, immediate: number): this {
+    this.bytes.push(code);
+    pushUleb(this.bytes, immediate);
+    return this;
+  }
+
+  get(local: number): this { return this.opU(0x20, local); }
+  set(local: number): this { return this.opU(0x21, local); }
+  tee(local: number): this { return this.opU(0x22, local); }
+  const(value: number): this {
+    this.bytes.push(0x41);
+    pushSleb32(this.bytes, value);
+    return this;
+  }
+  /** i32.load (alignment 2^2) with a constant byte offset from the address on the stack. */
+  load(offset: number): this { return this.opU(0x28, 2).opUImm(offset); }
   /** i32.store with a constant byte offset. */
-  store(offset: number): this { return this.op(0x36, 2, ...uleb(offset)); }
+  store(offset: number): this { return this.opU(0x36, 2).opUImm(offset); }
+  /** A further LEB128 immediate. */
+  private opUImm(immediate: number): this {
+    pushUleb(this.bytes, immediate);
+    return this;
+  }
   add(): this { return this.op(0x6a); }
   sub(): this { return this.op(0x6b); }
   and(): this { return this.op(0x71); }
@@ -66,8 +90,8 @@ export class Code {
   block(): this { return this.op(0x02, 0x40); }
   /** `loop` with an empty result type. */
   loop(): this { return this.op(0x03, 0x40); }
-  br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
-  brIf(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
+  br(depth: number): this { return this.opU(0x0c, depth); }
+  brIf(depth: number): this { return this.opU(0x0d, depth); }
   end(): this { return this.op(0x0b); }
 }
 
@@ -80,12 +104,14 @@ export interface FunctionDef {
   code: Code;
 }
 
+// concat rather than spreads: the function body is ~8 K numbers, and spreading
+// it through several array literals in V8's cold tiers cost ~10 ms at start-up.
 function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
+  return [id].concat(uleb(payload.length), payload);
 }
 
 function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+  return uleb(items.length).concat(...items);
 }
 
 /** An ASCII name (all names here are ASCII identifiers). */
@@ -106,15 +132,14 @@ export function emitModule(functions: FunctionDef[], minPages: number): Uint8Arr
   const exports = functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   const bodies = functions.map((f) => {
     const locals = vec(f.locals > 0 ? [[...uleb(f.locals), I32]] : []);
-    const body = [...locals, ...f.code.bytes, 0x0b];
-    return [...uleb(body.length), ...body];
+    const body = locals.concat(f.code.bytes, [0x0b]);
+    return uleb(body.length).concat(body);
   });
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(funcs)),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00].concat(
+    section(1, vec(types)),
+    section(2, vec(imports)),
+    section(3, vec(funcs)),
+    section(7, vec(exports)),
+    section(10, vec(bodies)),
+  ));
 }

@@ -6,7 +6,8 @@
 import { createReadStream, ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../api/undiciLazy';
 import { errorFromStorage, errorFromTransport, parseRetryAfter } from '../api/errorMapping';
 import { KooDriveError, localIoError } from '../errors';
 
@@ -117,7 +118,7 @@ async function putStreamed(o: PutRangeOptions): Promise<{ etag?: string }> {
 async function put(o: PutRangeOptions, body: Iterable<Uint8Array> | ReadStream | string, stream: ReadStream | undefined): Promise<{ etag?: string }> {
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(o.url, {
+    res = await undici().request(o.url, {
       method: 'PUT',
       dispatcher: o.dispatcher,
       headers: { 'content-length': String(o.size), 'content-type': 'application/octet-stream' },

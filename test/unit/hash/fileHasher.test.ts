@@ -74,6 +74,31 @@ describe('hash/fileHasher (in process)', () => {
     assert.equal(reads, 4);
   });
 
+  for (const engine of enginesUnderTest()) {
+    it(`a cancel that arrives through the event loop stops a long file mid-way (${engine.name})`, async () => {
+      // Native reads synchronously: unless the hasher yields to the event
+      // loop now and then, this flag (set by a macrotask, like a worker's
+      // 'cancel' message) would only be seen after the whole file.
+      const data = randomBytes(64 << 20);
+      let cancelled = false;
+      let hashed = 0;
+      const onProgress = (bytes: number): void => {
+        // The first progress comes from inside the hashing loop: cancel from a macrotask from then on.
+        if (hashed === 0) setImmediate(() => (cancelled = true));
+        hashed = bytes;
+      };
+      await assert.rejects(
+        hashFileWithPartStates(
+          { path: write(`cancel-loop-${engine.name}.bin`, data), length: data.length, partOffsets: [0] },
+          { isCancelled: () => cancelled, onProgress },
+          { engine: engine.options },
+        ),
+        (err) => KooDriveError.is(err, 'Cancelled'),
+      );
+      assert.ok(hashed < data.length, `stopped after ${hashed} of ${data.length} bytes`);
+    });
+  }
+
   it('rejects bad part offsets as InvalidInput', async () => {
     const file = write('small.bin', randomBytes(1000));
     for (const partOffsets of [[0, 63], [0, 128, 64], [0, 0], [0, 1024], [-64]]) {

@@ -9,7 +9,8 @@
  * A Content-Length that does not add up to the listed size means the file
  * changed on the server (IntegrityFailed) before a byte is written.
  */
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../../api/undiciLazy';
 import { errorFromStorage, errorFromTransport } from '../../api/errorMapping';
 import { readLimited } from '../../api/httpTransport';
 import { KooDriveError } from '../../errors';
@@ -43,7 +44,7 @@ export async function requestRange(req: RangeRequest): Promise<RangeAnswer> {
   const { from, expected, subject } = req;
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(req.url, {
+    res = await undici().request(req.url, {
       method: 'GET',
       headers: from > 0 ? { range: `bytes=${from}-` } : {},
       dispatcher: req.dispatcher,
