@@ -11,8 +11,9 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { installExtension, RunningCodeServer, startCodeServer, writeUserSettings } from './codeServer';
 import { artifactsDir, testHooksVsixPath, vsixPath } from './paths';
+import { SANDBOX_TOKEN, SANDBOX_USER_ID } from './sandboxAdmin';
 import { SandboxProcess, startSandboxProcess } from './sandboxProcess';
-import { launchBrowser, openWorkbench, widenSideBar } from './workbench';
+import { launchBrowser, openWorkbench, widenSideBar, Workbench } from './workbench';
 
 export interface HarnessOptions {
   /** Names the artifacts folder: test/e2e/artifacts/<name>/ (logs, screenshots). */
@@ -144,4 +145,27 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     await dispose();
     throw err;
   }
+}
+
+/**
+ * Signs in through the KooDrive view's welcome content with the sandbox's demo
+ * credentials (Custom endpoint… → URL, token, user id), waits for the
+ * "Signed in" notification and the spaces in the tree, clears notifications
+ * and returns the personal space's label (the tree's first space).
+ */
+export async function signInThroughWelcomeView(wb: Workbench, sandboxUrl: string): Promise<string> {
+  await wb.openViewContainer('KooDrive');
+  const files = wb.viewPane('Files');
+  const welcome = files.locator('.welcome-view-content');
+  await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+  await welcome.getByRole('button', { name: 'Sign in' }).click();
+  await wb.pick('Custom endpoint…', { title: 'Sign in to KooDrive' });
+  await wb.type(sandboxUrl, { prompt: /endpoint URL/ });
+  await wb.type(SANDBOX_TOKEN, { prompt: /Access token/ });
+  await wb.type(SANDBOX_USER_ID, { prompt: /user ID/ });
+  await wb.notification(/Signed in to KooDrive as/).waitFor({ timeout: 30_000 });
+  await wb.treeRow(files, 'Engineering').waitFor({ timeout: 30_000 });
+  const personal = (await wb.treeLabels(files))[0];
+  await wb.clearNotifications();
+  return personal;
 }

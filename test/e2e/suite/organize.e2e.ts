@@ -9,8 +9,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Locator } from 'playwright-core';
-import { Harness, startHarness } from '../harness';
-import { SANDBOX_TOKEN, SANDBOX_USER_ID } from '../sandboxAdmin';
+import { Harness, signInThroughWelcomeView, startHarness } from '../harness';
 import { Workbench } from '../workbench';
 
 const DOCS_SCREENSHOT = path.resolve(__dirname, '../../../../docs/screenshots/search-results.png');
@@ -33,16 +32,7 @@ describe('KooDrive search in VS Code (e2e)', function () {
   const files = (): Locator => wb.viewPane('Files');
 
   it('finds a file by name as you type and reveals it in the tree', async () => {
-    await wb.openViewContainer('KooDrive');
-    const welcome = files().locator('.welcome-view-content');
-    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
-    await welcome.getByRole('button', { name: 'Sign in' }).click();
-    await wb.pick('Custom endpoint…', { title: 'Sign in to KooDrive' });
-    await wb.type(h.sandbox.url, { prompt: /endpoint URL/ });
-    await wb.type(SANDBOX_TOKEN, { prompt: /Access token/ });
-    await wb.type(SANDBOX_USER_ID, { prompt: /user ID/ });
-    await wb.treeRow(files(), 'Engineering').waitFor({ timeout: 30_000 });
-    await wb.clearNotifications();
+    await signInThroughWelcomeView(wb, h.sandbox.url);
 
     const since = await h.sandbox.admin.lastRequestSeq();
     await wb.runCommand('KooDrive: Search…');

@@ -10,8 +10,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Locator } from 'playwright-core';
-import { Harness, startHarness } from '../harness';
-import { SANDBOX_TOKEN, SANDBOX_USER_ID } from '../sandboxAdmin';
+import { Harness, signInThroughWelcomeView, startHarness } from '../harness';
 import { Workbench } from '../workbench';
 
 const DOCS_SCREENSHOTS = path.resolve(__dirname, '../../../../docs/screenshots');
@@ -48,18 +47,7 @@ describe('koodrive: files in the editor (e2e)', function () {
   const treeRow = (label: string | RegExp): Locator => wb.treeRow(files(), label);
 
   it('1. signs in to the sandbox', async () => {
-    await wb.openViewContainer('KooDrive');
-    const welcome = files().locator('.welcome-view-content');
-    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
-    await welcome.getByRole('button', { name: 'Sign in' }).click();
-    await wb.pick('Custom endpoint…', { title: 'Sign in to KooDrive' });
-    await wb.type(h.sandbox.url, { prompt: /endpoint URL/ });
-    await wb.type(SANDBOX_TOKEN, { prompt: /Access token/ });
-    await wb.type(SANDBOX_USER_ID, { prompt: /user ID/ });
-    await wb.notification(/Signed in to KooDrive as/).waitFor({ timeout: 30_000 });
-    await treeRow('Engineering').waitFor();
-    personal = (await wb.treeLabels(files()))[0];
-    await wb.clearNotifications();
+    personal = await signInThroughWelcomeView(wb, h.sandbox.url);
   });
 
   it('2. clicking a file in the tree opens it from KooDrive in an editor tab, with breadcrumbs', async () => {

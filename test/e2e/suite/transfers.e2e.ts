@@ -7,9 +7,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Harness, startHarness } from '../harness';
+import { Harness, signInThroughWelcomeView, startHarness } from '../harness';
 import { repoRoot } from '../paths';
-import { SANDBOX_TOKEN, SANDBOX_USER_ID } from '../sandboxAdmin';
 import { Workbench } from '../workbench';
 
 const FOLDER = 'photos';
@@ -43,17 +42,7 @@ describe('Transfers view (e2e)', function () {
 
   it('shows a folder upload as one row with its files in flight, then done', async function () {
     this.timeout(300_000);
-    await wb.openViewContainer('KooDrive');
-    const welcome = wb.viewPane('Files').locator('.welcome-view-content');
-    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
-    await welcome.getByRole('button', { name: 'Sign in' }).click();
-    await wb.pick('Custom endpoint…', { title: 'Sign in to KooDrive' });
-    await wb.type(h.sandbox.url, { prompt: /endpoint URL/ });
-    await wb.type(SANDBOX_TOKEN, { prompt: /Access token/ });
-    await wb.type(SANDBOX_USER_ID, { prompt: /user ID/ });
-    await wb.notification(/Signed in to KooDrive as/).waitFor({ timeout: 30_000 });
-    const personal = (await wb.treeLabels(wb.viewPane('Files')))[0];
-    await wb.clearNotifications();
+    const personal = await signInThroughWelcomeView(wb, h.sandbox.url);
 
     const admin = h.sandbox.admin;
     await admin.addFaults({ match: { target: 'part' }, action: { kind: 'delay', ms: 700 }, times: 10_000 });
