@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { readdir, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
-import { CLI_PATH, MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from './helpers';
+import { MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from './helpers';
+import { spawnCli } from './faults/support';
 
 interface Listed {
   kind: 'upload' | 'download';
@@ -18,24 +18,8 @@ interface Listed {
   partialFiles?: Array<{ path: string; bytes: number }>;
 }
 
-function runCli(w: World, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    env: {
-      ...process.env, KOODRIVE_ENDPOINT: w.sandbox.url, KOODRIVE_TOKEN: w.sandbox.token, KOODRIVE_USER_ID: w.sandbox.userId,
-      KOODRIVE_STATE_DIR: path.join(w.tmp, 'cli-state'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
 async function listed(w: World): Promise<Listed[]> {
-  const r = await runCli(w, ['transfers', '--json']).done;
+  const r = await spawnCli(w, ['transfers', '--json']).done;
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Listed[];
 }
@@ -51,7 +35,7 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     const local = path.join(w.tmp, 'big.bin');
     await writeRandomFile(local, 20 * MiB + 5, 7);
     w.sandbox.faults.add({ match: { target: 'part' }, action: { kind: 'delay', ms: 300 }, times: 1000 });
-    const up = runCli(w, ['upload', local, '--container', w.personal.containerId, '--part-size', String(5 * MiB), '--concurrency', '1', '--json']);
+    const up = spawnCli(w, ['upload', local, '--container', w.personal.containerId, '--part-size', String(5 * MiB), '--concurrency', '1', '--json']);
     await waitFor(() => partPuts(w.sandbox).filter((q) => q.status === 200).length >= 2, 60_000);
     up.child.kill('SIGKILL');
     await up.done;
@@ -65,11 +49,11 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     assert.equal(entry.partsTotal, 5);
     assert.ok(entry.partsDone! >= 1 && entry.bytesDone === entry.partsDone! * 5 * MiB, JSON.stringify(entry));
 
-    const human = await runCli(w, ['transfers']).done;
+    const human = await spawnCli(w, ['transfers']).done;
     assert.equal(human.code, 0);
     assert.match(human.stdout, /upload\s+resumable/);
 
-    const keep = await runCli(w, ['transfers', 'clear']).done;
+    const keep = await spawnCli(w, ['transfers', 'clear']).done;
     assert.equal(keep.code, 0, keep.stderr);
     assert.equal((await listed(w)).length, 1, 'a resumable upload is kept without --all');
 
@@ -77,7 +61,7 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     const [stale] = await listed(w);
     assert.equal(stale.resumable, false);
     assert.equal(stale.stale, 'the local file changed');
-    const cleared = await runCli(w, ['transfers', 'clear', '--json']).done;
+    const cleared = await spawnCli(w, ['transfers', 'clear', '--json']).done;
     assert.equal((JSON.parse(cleared.stdout) as { removed: unknown[] }).removed.length, 1);
     assert.deepEqual(await listed(w), []);
     assert.deepEqual(await readdir(path.join(w.tmp, 'cli-state', 'uploads')), []);
@@ -90,7 +74,7 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     // Send the first MiB, then stall: the CLI is killed with a partial file on disk.
     w.sandbox.faults.add({ match: { target: 'download' }, action: { kind: 'stall', ms: 60_000, afterBytes: MiB }, times: 1 });
     const to = path.join(w.tmp, 'dl');
-    const down = runCli(w, ['download', r.fileId, '--container', w.personal.containerId, '--to', to]);
+    const down = spawnCli(w, ['download', r.fileId, '--container', w.personal.containerId, '--to', to]);
     const partialBytes = async (): Promise<number> => {
       const l = await listed(w).catch(() => []);
       return l.find((e) => e.kind === 'download')?.bytesDone ?? 0;
@@ -107,7 +91,7 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     assert.equal(entry.partialFiles!.length, 1);
     assert.ok(entry.bytesDone >= MiB);
 
-    const all = await runCli(w, ['transfers', 'clear', '--all']).done;
+    const all = await spawnCli(w, ['transfers', 'clear', '--all']).done;
     assert.equal(all.code, 0, all.stderr);
     assert.deepEqual(await listed(w), []);
     assert.deepEqual(await readdir(to), [], 'the partial file is gone too');
@@ -118,22 +102,22 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     const local = path.join(w.tmp, 'small.txt');
     await writeRandomFile(local, 1000, 3);
     const r = await uploadFile(w.deps(), local, { kind: 'file', space: w.personal, parentFolderId: 'root', conflict: 'rename' });
-    const d = await runCli(w, ['download', r.fileId, '--container', w.personal.containerId, '--to', path.join(w.tmp, 'out')]).done;
+    const d = await spawnCli(w, ['download', r.fileId, '--container', w.personal.containerId, '--to', path.join(w.tmp, 'out')]).done;
     assert.equal(d.code, 0, d.stderr);
     assert.deepEqual(await listed(w), []);
   });
 
   it('usage errors exit 2 and name the problem', async () => {
-    const bad = await runCli(w, ['transfers', 'wipe']).done;
+    const bad = await spawnCli(w, ['transfers', 'wipe']).done;
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Unknown subcommand "wipe"/);
-    const all = await runCli(w, ['transfers', '--all']).done;
+    const all = await spawnCli(w, ['transfers', '--all']).done;
     assert.equal(all.code, 2);
     assert.match(all.stderr, /--all goes with "clear"/);
-    const opt = await runCli(w, ['transfers', '--force']).done;
+    const opt = await spawnCli(w, ['transfers', '--force']).done;
     assert.equal(opt.code, 2);
     assert.match(opt.stderr, /Unknown option --force/);
-    const help = await runCli(w, ['transfers', '--help']).done;
+    const help = await spawnCli(w, ['transfers', '--help']).done;
     assert.equal(help.code, 0);
     assert.match(help.stdout, /koodrive transfers \[clear \[--all\]\] \[--json\]/);
   });

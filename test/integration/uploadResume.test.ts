@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,23 +7,8 @@ import * as path from 'node:path';
 import type { HashImpl } from '../../src/core/hash/hashImpl';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
-import { CLI_PATH, MiB, partPuts, requestsTo, sha256, startWorld, World, WORKER_PATH, writeRandomFile } from './helpers';
-
-function runCli(w: World, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    env: {
-      ...process.env, KOODRIVE_ENDPOINT: w.sandbox.url, KOODRIVE_TOKEN: w.sandbox.token, KOODRIVE_USER_ID: w.sandbox.userId,
-      KOODRIVE_STATE_DIR: path.join(w.tmp, 'cli-state'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
+import { MiB, partPuts, requestsTo, sha256, startWorld, World, WORKER_PATH, writeRandomFile } from './helpers';
+import { spawnCli } from './faults/support';
 
 describe('upload: resume after a killed process', function () {
   this.timeout(300_000);
@@ -38,7 +22,7 @@ describe('upload: resume after a killed process', function () {
     // Slow every part down so the kill lands mid-upload.
     w.sandbox.faults.add({ match: { target: 'part' }, action: { kind: 'delay', ms: 250 }, times: 1000 });
     const args = ['upload', local, '--container', w.personal.containerId, '--part-size', String(5 * MiB), '--concurrency', '2', '--json'];
-    const first = runCli(w, args);
+    const first = spawnCli(w, args);
     await new Promise<void>((resolve, reject) => {
       const t = setInterval(() => {
         if (partPuts(w.sandbox).filter((q) => q.status === 200).length >= 3) {
@@ -54,7 +38,7 @@ describe('upload: resume after a killed process', function () {
     w.sandbox.faults.clear();
     const putsBefore = partPuts(w.sandbox).filter((q) => q.status === 200).length;
 
-    const second = await runCli(w, args).done;
+    const second = await spawnCli(w, args).done;
     assert.equal(second.code, 0, second.stderr);
     const [entry] = JSON.parse(second.stdout) as Array<{ fileId: string; sha256: string; resumed: boolean; size: number }>;
     assert.equal(entry.resumed, true);
