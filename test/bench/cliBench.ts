@@ -174,12 +174,28 @@ interface CpuRow {
   commands: string[];
 }
 
-async function presignedPut(drive: KooDrive, s: Served, size: number, name: string): Promise<string> {
-  const created = await drive.client.createFile({ containerId: s.containerId }, {
-    fileName: name, fileType: '45', parentFolder: ['root'], length: size, uploadMode: 'multipart', uploadType: 1, autoRename: 2,
-    multiParts: [{ partNumber: 1, partSize: size, partOffset: 0 }],
+/**
+ * A client for one call: between calls the bench runs for many seconds, and a
+ * kept-alive socket the sandbox has closed meanwhile fails a POST (which is
+ * not retried) with "other side closed".
+ */
+async function withDrive<T>(s: Served, f: (drive: KooDrive) => Promise<T>): Promise<T> {
+  const drive = createKooDrive({ endpoint: s.url, credentials: staticCredentials({ token: s.token, userId: s.userId }) });
+  try {
+    return await f(drive);
+  } finally {
+    await drive.close();
+  }
+}
+
+function presignedPut(s: Served, size: number, name: string): Promise<string> {
+  return withDrive(s, async (drive) => {
+    const created = await drive.client.createFile({ containerId: s.containerId }, {
+      fileName: name, fileType: '45', parentFolder: ['root'], length: size, uploadMode: 'multipart', uploadType: 1, autoRename: 2,
+      multiParts: [{ partNumber: 1, partSize: size, partOffset: 0 }],
+    });
+    return created.multiParts![0].uploadUrl!;
   });
-  return created.multiParts![0].uploadUrl!;
 }
 
 function cliEnv(s: Served, stateDir: string, impl: string): Record<string, string> {
@@ -230,7 +246,6 @@ async function main(): Promise<void> {
     writeRandom(file, size);
     const sink = await startServer(path.join(tmp, 'sink'), true);
     servers.push(sink.child);
-    const sinkDrive = createKooDrive({ endpoint: sink.served.url, credentials: staticCredentials({ token: sink.served.token, userId: sink.served.userId }) });
     log(`\n== upload ${transferMiB} MiB to the sandbox in sink mode: client CPU-s per GiB (user+sys, best of ${runs}; goal ≤ 1.25× openssl + curl)   load average ${load()}`);
     const up: Record<string, { cpu: number[]; wall: number[]; hashWall: number[]; runs: Measured[]; cmd: string }> = {};
     const base = { openssl: [] as number[], curl: [] as number[], curlWall: [] as number[], opensslRuns: [] as Measured[], curlRuns: [] as Measured[] };
@@ -250,7 +265,7 @@ async function main(): Promise<void> {
       const o = measure(['openssl', 'dgst', '-sha256', file]);
       base.openssl.push(o.cpu);
       base.opensslRuns.push(o);
-      const url = await presignedPut(sinkDrive, sink.served, size, `curl-${r}.bin`);
+      const url = await presignedPut(sink.served, size, `curl-${r}.bin`);
       const curl = ['curl', '-s', '-f', '-o', '/dev/null', '-H', 'Expect:', '-T', file, url];
       curlCmd = show([...curl.slice(0, -1), '<presigned part URL>']);
       const c = measure(curl);
@@ -271,7 +286,6 @@ async function main(): Promise<void> {
     }
     log(`  commands: ${upRows.map((r) => r.commands[0]).join('\n            ')}\n            openssl dgst -sha256 ${file}\n            ${curlCmd}`);
     results.upload = { baselineCpuPerGiB: upBase, opensslCpuPerGiB: perGiB(best(base.openssl)), curlCpuPerGiB: perGiB(best(base.curl)), curlWallS: best(base.curlWall), rows: upRows };
-    await sinkDrive.close();
 
     // 3. download: CPU per GiB from a storing sandbox
     const store = await startServer(path.join(tmp, 'store'), false);
@@ -281,7 +295,6 @@ async function main(): Promise<void> {
     });
     if (seeded.status !== 0) throw new Error(`seeding the download file failed: ${seeded.stderr}`);
     const fileId = (JSON.parse(seeded.stdout) as Array<{ fileId: string }>)[0].fileId;
-    const storeDrive = createKooDrive({ endpoint: store.served.url, credentials: staticCredentials({ token: store.served.token, userId: store.served.userId }) });
     log(`\n== download ${transferMiB} MiB: client CPU-s per GiB (best of ${runs}; goal ≤ 1.15× curl + openssl dgst)   load average ${load()}`);
     const dl = { ours: [] as number[], oursWall: [] as number[], curl: [] as number[], openssl: [] as number[], oursRuns: [] as Measured[], curlRuns: [] as Measured[] };
     const to = path.join(tmp, 'down');
@@ -295,7 +308,7 @@ async function main(): Promise<void> {
       dl.ours.push(m.cpu);
       dl.oursRuns.push(m);
       dl.oursWall.push(m.wall);
-      const { links } = await storeDrive.client.getDownloadLinks({ containerId: store.served.containerId }, [fileId]);
+      const { links } = await withDrive(store.served, (d) => d.client.getDownloadLinks({ containerId: store.served.containerId }, [fileId]));
       const out = path.join(tmp, 'curl-get.bin');
       const get = ['curl', '-s', '-f', '-o', out, links[0].url!];
       curlGet = show([...get.slice(0, -1), '<presigned download URL>']);
@@ -311,7 +324,6 @@ async function main(): Promise<void> {
     log(`  koodrive download                    ${dlOurs.toFixed(2)} CPU-s/GiB (${split(bestRun(dl.oursRuns), perGiB)})  ${(dlOurs / dlBase).toFixed(2)}×   wall ${best(dl.oursWall).toFixed(2)} s`);
     log(`  commands: ${show(dlCmd, dlEnv)}\n            ${curlGet}\n            openssl dgst -sha256 <downloaded file>`);
     results.download = { baselineCpuPerGiB: dlBase, oursCpuPerGiB: dlOurs, ratio: dlOurs / dlBase, oursWallS: best(dl.oursWall) };
-    await storeDrive.close();
     results.loadAverageAtEnd = os.loadavg();
     log(`\nload average at the end ${load()}`);
     if (json) console.log(JSON.stringify(results));
