@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import { parseCommandArgs } from '../args';
 import { localIoError } from '../../core/errors';
 import { planParts } from '../../core/transfer/upload/partPlan';
 import { CliContext, formatBytes } from '../context';
-import { hashPoolFor } from '../hashing';
+import { hashFileInProcess } from '../../core/hash/inProcessHash';
+import { defaultNativeBinaryPath } from '../../core/hash/sha256Native';
 import { ProgressBar } from '../progressBar';
 import { parseByteSize } from '../parse';
 import { usageError } from '../usage';
@@ -23,10 +25,12 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const states = new Map<number, number[]>();
   const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
   const started = Date.now();
-  const result = await hashPoolFor(ctx).hashFile(file, {
-    partOffsets: plan.parts.map((p) => p.partOffset),
-    length: st.size,
-    mtimeMs: st.mtimeMs,
+  // On this thread, not in a worker: this process only hashes, and a worker's
+  // start-up was a measurable share of hashing a 600 MiB file (docs/performance.md).
+  const job = { path: file, partOffsets: plan.parts.map((p) => p.partOffset), length: st.size, mtimeMs: st.mtimeMs };
+  const result = await hashFileInProcess(job, {
+    nativePath: defaultNativeBinaryPath(path.dirname(ctx.hashWorkerPath)),
+    logger: ctx.logger,
     signal: ctx.signal,
     onPartState: (i, _offset, ctxWords) => states.set(i, ctxWords),
     onProgress: (bytes) => bar.update({ phase: 'hashing', subject: file, bytesDone: bytes, bytesTotal: st.size }),
