@@ -8,7 +8,8 @@
  *   → whole-file sha256 → file unchanged? → complete → verify size + sha256 with file detail
  *
  * The whole-file SHA-256 is sequential (one worker pass); the parts upload in
- * parallel behind it. Upload state is saved as parts succeed, so running the
+ * parallel behind it. A small one-part file skips the worker: it is read once
+ * and hashed and sent from that buffer (IN_MEMORY_MAX). Upload state is saved as parts succeed, so running the
  * same upload again after a crash or a cancel continues where it stopped.
  * Nothing is completed unless every byte was sent and the hash chain holds,
  * so a failed or cancelled upload never shows up as a finished file.
@@ -93,9 +94,9 @@ const PREHASH_BYTES = 1024;
  * A one-part file up to this size is read once, into memory, and that one
  * buffer serves the preHash, the whole-file SHA-256 (on this thread: for a few
  * KB a round trip to the hash worker costs more than the hashing), the
- * proofCode and the part body. Profiled on a folder of 100 000 small files,
- * the separate reads and the worker job were a third of the client's CPU per
- * file. Small enough that the files in flight hold little memory and that
+ * proofCode and the part body. Profiled on a folder of 2 000 small files,
+ * the separate opens/reads, the worker job and the state writes were most of
+ * the client's CPU per file (docs/performance.md). Small enough that the files in flight hold little memory and that
  * hashing one never stalls the event loop noticeably (~1 ms per MiB).
  */
 export const IN_MEMORY_MAX = 1024 * 1024;
@@ -337,6 +338,7 @@ class FileUpload {
     if (this.bytes) {
       // One part: no midstate to report (part 1 starts from the initial state).
       this.report('hashing', this.size);
+      // impl: node:crypto is native code (OpenSSL); no worker implementation was involved.
       return Promise.resolve({ sha256: sha256Hex(this.bytes), preHash: this.preHash, length: this.size, impl: 'native' });
     }
     const parts = this.plan.parts;
