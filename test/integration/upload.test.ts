@@ -247,6 +247,35 @@ describe('upload engine against the sandbox', function () {
     assert.equal(requestsTo(w.sandbox, '/files/complete').length, 0);
   });
 
+  it('a small file (read once, sent from memory) rewritten during the upload is not completed', async () => {
+    const local = file('small-moving.txt');
+    await writeRandomFile(local, 2000, 37);
+    w.sandbox.faults.add({ match: { target: 'part', partNumber: 1 }, action: { kind: 'delay', ms: 400 } });
+    const puts = partPuts(w.sandbox).length;
+    const run = uploadFile(w.deps(), local, toRoot(), { flashThreshold: 0 });
+    await waitFor(() => partPuts(w.sandbox).length >= puts + 1); // its only part is being held
+    await writeRandomFile(local, 2000, 38); // same size, other bytes
+    const t = new Date(Date.now() + 5000);
+    await utimes(local, t, t);
+    await assert.rejects(run, (e: unknown) => KooDriveError.is(e, 'SourceChanged') && /small-moving\.txt was modified during the upload/.test((e as Error).message));
+    assert.equal(requestsTo(w.sandbox, '/files/complete').length, 0);
+  });
+
+  it('a small file is sent as read: the bytes stored are the bytes hashed, with a flash-upload proof from the same read', async () => {
+    const a = file('small-a.txt');
+    await writeRandomFile(a, 1500, 39);
+    const first = await uploadFile(w.deps(), a, toRoot());
+    assert.equal(first.rapidUpload, false);
+    assert.equal(partPuts(w.sandbox).length, 1);
+    await assertStored(first.fileId, a);
+    // The same bytes under another name: the sandbox accepts the proofCode computed from the in-memory copy.
+    const b = file('small-b.txt');
+    await writeFile(b, await readFile(a));
+    const second = await uploadFile(w.deps(), b, toRoot());
+    assert.equal(second.rapidUpload, true);
+    assert.equal(partPuts(w.sandbox).length, 1, 'no part PUT for the flash upload');
+  });
+
   it('saves a new revision with the same engine, lists it and restores the old one', async () => {
     const local = file('doc.txt');
     await writeFile(local, 'version one\n');

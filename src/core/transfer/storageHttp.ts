@@ -57,6 +57,26 @@ export async function putFileRange(o: PutRangeOptions): Promise<{ etag?: string 
   }
 }
 
+export interface PutBytesOptions {
+  dispatcher: Dispatcher;
+  url: string;
+  /** The local file the bytes came from (for error messages). */
+  path: string;
+  bytes: Uint8Array;
+  signal?: AbortSignal;
+  onBytes?(n: number): void;
+}
+
+/**
+ * PUTs bytes already in memory (a small file read once by the uploader):
+ * one socket write, no file access, no buffer from the pool.
+ */
+export async function putBytes(o: PutBytesOptions): Promise<{ etag?: string }> {
+  const etag = await put({ ...o, offset: 0, size: o.bytes.length }, o.bytes, undefined);
+  o.onBytes?.(o.bytes.length);
+  return etag;
+}
+
 /** Bytes of one view handed to the socket at a time: large writes, yet progress within a part. */
 const SEND_VIEW_BYTES = 4 * 1024 * 1024;
 
@@ -115,7 +135,7 @@ async function putStreamed(o: PutRangeOptions): Promise<{ etag?: string }> {
   }
 }
 
-async function put(o: PutRangeOptions, body: Iterable<Uint8Array> | ReadStream | string, stream: ReadStream | undefined): Promise<{ etag?: string }> {
+async function put(o: PutRangeOptions, body: Iterable<Uint8Array> | Uint8Array | ReadStream | string, stream: ReadStream | undefined): Promise<{ etag?: string }> {
   let res: Dispatcher.ResponseData;
   try {
     res = await undici().request(o.url, {

@@ -15,7 +15,7 @@ import type { Logger } from '../../logger';
 import type { Midstates } from './midstates';
 import type { PartWriter } from './multipartEngine';
 import type { PlannedPart } from './partPlan';
-import { putFileRange } from '../storageHttp';
+import { putBytes, putFileRange } from '../storageHttp';
 
 /**
  * Gap 6: the most parts one uploadUrl call may carry is undocumented; the
@@ -57,6 +57,8 @@ export interface KooDrivePartWriterOptions {
   /** Bytes of `partNumber` handed to the socket so far in the current attempt. */
   onPartBytes(partNumber: number, bytes: number): void;
   logger?: Logger;
+  /** The whole file, already read (a small one-part file): parts are sent from it instead of read again from `path`. */
+  bytes?: Buffer;
 }
 
 export class KooDrivePartWriter implements PartWriter<PlannedPart> {
@@ -89,11 +91,15 @@ export class KooDrivePartWriter implements PartWriter<PlannedPart> {
     const url = await this.urlFor(part, signal);
     let sent = 0;
     this.o.onPartBytes(part.partNumber, 0);
+    const onBytes = (n: number): void => this.o.onPartBytes(part.partNumber, (sent += n));
     try {
-      await putFileRange({
-        dispatcher: this.o.dispatcher, url, path: this.o.path, offset: part.partOffset, size: part.partSize, signal,
-        onBytes: (n) => this.o.onPartBytes(part.partNumber, (sent += n)),
-      });
+      if (this.o.bytes) {
+        await putBytes({
+          dispatcher: this.o.dispatcher, url, path: this.o.path, bytes: this.o.bytes.subarray(part.partOffset, part.partOffset + part.partSize), signal, onBytes,
+        });
+      } else {
+        await putFileRange({ dispatcher: this.o.dispatcher, url, path: this.o.path, offset: part.partOffset, size: part.partSize, signal, onBytes });
+      }
     } catch (e) {
       this.o.onPartBytes(part.partNumber, 0);
       throw e;

@@ -98,29 +98,38 @@ export async function uploadFolder(
     remoteIdOf.set(e.relPath, f.id);
   }
 
-  const files: Array<{ entry: LocalEntry; parentId: string }> = [];
-  for (const entry of tree.entries) {
-    if (entry.kind !== 'file') continue;
-    const parentId = remoteIdOf.get(posixDirname(entry.relPath));
-    const error = refused.get(entry.relPath);
-    if (opts.shouldUpload && !opts.shouldUpload(entry)) continue;
-    if (error || !parentId) {
-      report({ status: 'failed', relPath: entry.relPath, localPath: entry.absPath, error: error ?? new KooDriveError('InvalidInput', `${entry.absPath} was not uploaded: its folder was not created`, { subject: entry.absPath }) });
-    } else {
-      files.push({ entry, parentId });
+  // Files are taken from the scan one at a time, in walk order (no second list of 100 000 entries).
+  let at = 0;
+  let pending = 0;
+  for (const e of tree.entries) if (e.kind === 'file') pending++;
+  const nextFile = (): { entry: LocalEntry; parentId: string } | undefined => {
+    while (at < tree.entries.length) {
+      const entry = tree.entries[at++];
+      if (entry.kind !== 'file') continue;
+      pending--;
+      const parentId = remoteIdOf.get(posixDirname(entry.relPath));
+      const error = refused.get(entry.relPath);
+      if (opts.shouldUpload && !opts.shouldUpload(entry)) continue;
+      if (error || !parentId) {
+        report({ status: 'failed', relPath: entry.relPath, localPath: entry.absPath, error: error ?? new KooDriveError('InvalidInput', `${entry.absPath} was not uploaded: its folder was not created`, { subject: entry.absPath }) });
+        continue;
+      }
+      return { entry, parentId };
     }
-  }
-  let next = 0;
+    return undefined;
+  };
   let sessionLost: KooDriveError | undefined;
   const worker = async (): Promise<void> => {
-    while (next < files.length && !sessionLost) {
+    while (pending > 0 && !sessionLost) {
       throwIfAborted(opts.signal);
       // The slot first, then the next file: files start in walk order whatever the slots' timing.
       const release = opts.acquireSlot ? await opts.acquireSlot() : undefined;
       try {
-        if (next >= files.length || sessionLost) break;
+        if (sessionLost) break;
         throwIfAborted(opts.signal);
-        const { entry, parentId } = files[next++];
+        const next = nextFile();
+        if (!next) break;
+        const { entry, parentId } = next;
         opts.onFileStart?.(entry);
         const outcome = await uploadOne(deps, entry, parentId, target.space, opts);
         if (outcome.status === 'failed' && outcome.error.code === 'AuthRequired') {
@@ -134,7 +143,7 @@ export async function uploadFolder(
       }
     }
   };
-  const n = Math.max(1, Math.min(opts.fileConcurrency ?? DEFAULT_FILE_CONCURRENCY, files.length));
+  const n = Math.max(1, Math.min(opts.fileConcurrency ?? DEFAULT_FILE_CONCURRENCY, pending));
   await Promise.all(Array.from({ length: n }, worker));
   throwIfAborted(opts.signal);
   if (sessionLost) throw sessionLost;

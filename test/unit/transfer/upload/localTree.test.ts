@@ -20,6 +20,8 @@ describe('walkLocalTree', () => {
     execFileSync('mkfifo', [path.join(root, 'pipe')]);
     const tree = await walkLocalTree(root, IgnoreMatcher.from(['node_modules/', '*.log']));
     assert.deepEqual(tree.entries.map((e) => `${e.kind}:${e.relPath}`), ['dir:a', 'dir:a/b', 'file:a/b/c.txt', 'file:a/one.txt']);
+    assert.deepEqual(tree.entries.map((e) => e.absPath), ['a', 'a/b', 'a/b/c.txt', 'a/one.txt'].map((r) => path.join(root, r)));
+    assert.deepEqual(tree.entries.map((e) => e.size), [0, 0, 1, 1]);
     const why = Object.fromEntries(tree.skipped.map((s) => [s.relPath, s.reason]));
     assert.deepEqual(why, { 'a/link-out': 'symlink', 'a/loop': 'symlink', 'debug.log': 'excluded', node_modules: 'excluded', pipe: 'special' });
   });
