@@ -223,7 +223,7 @@ async function putPart(svc: Service, req: IncomingMessage, res: ServerResponse, 
   }
   const etag = digest ? digest.slice(0, 32) : newHex(16);
   u.stored[String(partNumber)] = { size: received, endState, digest, etag, file };
-  store.touch();
+  store.touchUpload(u.uploadId);
   res.writeHead(200, { ETag: `"${etag}"`, 'Content-Length': 0, 'x-obs-request-id': newHex(8, true) });
   res.end();
 }

@@ -48,6 +48,8 @@ interface ProbeResult {
   systemMsPerFile: number;
   /** Only for uploads: the remote folder, for the download probe. */
   folderId?: string;
+  /** CPU time of the sandbox process while this probe ran, per file (set by the parent). */
+  sandboxCpuMsPerFile?: number;
 }
 
 // ---- child processes -----------------------------------------------------------
@@ -56,7 +58,25 @@ async function serve(dataDir: string): Promise<void> {
   const { startSandbox } = await import('../../src/sandbox/server');
   const sb = await startSandbox({ dataDir, seed: false, tokenTtlMs: 0 });
   process.send!({ url: sb.url, token: sb.token, userId: sb.userId, containerId: sb.personalContainerId } satisfies Served);
+  // The parent asks for this process's CPU time around each probe: the sandbox's own cost per file.
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
+  });
   process.on('disconnect', () => void sb.close().then(() => process.exit(0)));
+}
+
+/** CPU time (user + system, ms) the sandbox process has used so far. */
+function sandboxCpuMs(server: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown): void => {
+      const cpu = (m as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (!cpu) return;
+      server.off('message', onMessage);
+      resolve((cpu.user + cpu.system) / 1000);
+    };
+    server.on('message', onMessage);
+    server.send('cpu');
+  });
 }
 
 /** One run of the queue in this process: upload `dir`, or download remote folder `folderId` into `dir`. */
@@ -136,15 +156,19 @@ function makeFolder(root: string, n: number): void {
   }
 }
 
-async function measure(served: Served, tmp: string, n: number, timeoutMs: number): Promise<{ upload: ProbeResult; download: ProbeResult }> {
+async function measure(server: ChildProcess, served: Served, tmp: string, n: number, timeoutMs: number): Promise<{ upload: ProbeResult; download: ProbeResult }> {
   const src = path.join(tmp, `src-${n}`);
   makeFolder(src, n);
+  let cpu0 = await sandboxCpuMs(server);
   const up = await startChild(['--probe', JSON.stringify(served), 'upload', src, ''], timeoutMs);
   const upload = up.msg as ProbeResult;
+  upload.sandboxCpuMsPerFile = ((await sandboxCpuMs(server)) - cpu0) / upload.files;
   await exited(up.child);
   const dst = path.join(tmp, `dst-${n}`);
+  cpu0 = await sandboxCpuMs(server);
   const down = await startChild(['--probe', JSON.stringify(served), 'download', dst, upload.folderId ?? ''], timeoutMs);
   const download = down.msg as ProbeResult;
+  download.sandboxCpuMsPerFile = ((await sandboxCpuMs(server)) - cpu0) / download.files;
   await exited(down.child);
   fs.rmSync(src, { recursive: true, force: true });
   fs.rmSync(`${src}-state`, { recursive: true, force: true });
@@ -168,8 +192,8 @@ async function main(): Promise<void> {
   const server = await startChild(['--serve', path.join(tmp, 'sandbox')]);
   const served = server.msg as Served;
   try {
-    const small = await measure(served, tmp, baseline, timeoutMs);
-    const large = await measure(served, tmp, files, timeoutMs);
+    const small = await measure(server.child, served, tmp, baseline, timeoutMs);
+    const large = await measure(server.child, served, tmp, files, timeoutMs);
     const perFileKiB = (a: ProbeResult, b: ProbeResult): number => ((b.maxRssMiB - a.maxRssMiB) * 1024) / (b.files - a.files);
     const result = {
       baseline: small, measured: large,
@@ -187,7 +211,7 @@ async function main(): Promise<void> {
     for (const [label, r] of [[`${baseline} files`, small], [`${files} files`, large]] as const) {
       for (const dir of ['upload', 'download'] as const) {
         const p = r[dir];
-        console.log(`  ${label.padEnd(12)} ${dir.padEnd(8)} peak RSS ${p.maxRssMiB.toFixed(0)} MiB · CPU ${p.cpuMsPerFile.toFixed(2)} ms/file (user ${p.userMsPerFile.toFixed(2)}, system ${p.systemMsPerFile.toFixed(2)}) · ${(p.files / p.seconds).toFixed(0)} files/s${p.failed ? ` · ${p.failed} FAILED` : ''}`);
+        console.log(`  ${label.padEnd(12)} ${dir.padEnd(8)} peak RSS ${p.maxRssMiB.toFixed(0)} MiB · CPU ${p.cpuMsPerFile.toFixed(2)} ms/file (user ${p.userMsPerFile.toFixed(2)}, system ${p.systemMsPerFile.toFixed(2)}) · ${(p.files / p.seconds).toFixed(0)} files/s · sandbox CPU ${(p.sandboxCpuMsPerFile ?? 0).toFixed(2)} ms/file${p.failed ? ` · ${p.failed} FAILED` : ''}`);
       }
     }
     console.log(`  RSS growth per file: upload ${result.rssGrowthKiBPerFile.upload.toFixed(2)} KiB, download ${result.rssGrowthKiBPerFile.download.toFixed(2)} KiB`);
