@@ -95,7 +95,7 @@ async function probe(served: Served, mode: 'upload' | 'download', dir: string, f
   const download = async (ctx: RunContext): Promise<void> => {
     const item = await drive.client.getFileDetail(space, folderId!);
     await downloadFiles({ client: drive.client, dispatcher: drive.dispatcher }, space, [item], {
-      targetDir: dir, conflict: 'fail', signal: ctx.signal, fsync: false,
+      targetDir: dir, conflict: 'fail', signal: ctx.signal, fsync: false, keepResults: 'failed',
       shouldDownload: (id) => !ctx.isSettled(id),
       acquireSlot: () => ctx.acquireSlot(),
       onFileStart: (f) => ctx.fileStarted(f.subject, f.remotePath, f.size),
