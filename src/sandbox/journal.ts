@@ -37,7 +37,11 @@ export class MetadataFiles {
   private journalBytes = 0;
   private snapshotBytes = 0;
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    /** Journal size below which a compaction is never worth it (smaller in tests). */
+    private readonly minCompactBytes = MIN_COMPACT_BYTES,
+  ) {}
 
   get snapshotPath(): string {
     return path.join(this.dataDir, 'state.json');
@@ -91,7 +95,7 @@ export class MetadataFiles {
 
   /** The journal has grown as large as the snapshot it continues: time to compact. */
   get compactionDue(): boolean {
-    return this.journalBytes > Math.max(MIN_COMPACT_BYTES, this.snapshotBytes);
+    return this.journalBytes > Math.max(this.minCompactBytes, this.snapshotBytes);
   }
 
   /** Write a full snapshot (starting a new, empty journal) and drop the old journal. */

@@ -48,6 +48,8 @@ interface ProbeResult {
   systemMsPerFile: number;
   /** Only for uploads: the remote folder, for the download probe. */
   folderId?: string;
+  /** process.memoryUsage() when the run ended: whether peak RSS is live JavaScript memory or not. */
+  memoryAtEnd?: NodeJS.MemoryUsage;
   /** CPU time of the sandbox process while this probe ran, per file (set by the parent). */
   sandboxCpuMsPerFile?: number;
 }
@@ -120,7 +122,7 @@ async function probe(served: Served, mode: 'upload' | 'download', dir: string, f
   process.send!({
     files, settled: end.done.files, failed: end.failed.length, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024,
     cpuMsPerFile: (cpu.user + cpu.system) / 1000 / files, userMsPerFile: cpu.user / 1000 / files, systemMsPerFile: cpu.system / 1000 / files,
-    folderId: remoteFolderId,
+    folderId: remoteFolderId, memoryAtEnd: process.memoryUsage(),
   } satisfies ProbeResult, () => process.disconnect());
 }
 
