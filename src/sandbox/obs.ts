@@ -217,8 +217,7 @@ async function putPart(svc: Service, req: IncomingMessage, res: ServerResponse, 
   if (hasher && tmp) {
     endState = hasher.bytesHashed % 64 === 0 ? hasher.state().h : null;
     digest = hasher.digestHex();
-    file = path.join('uploads', uploadId, `${partNumber}.part`);
-    fs.mkdirSync(store.uploadDir(uploadId), { recursive: true });
+    file = store.partFile(uploadId, partNumber);
     fs.renameSync(tmp, path.join(store.dataDir, file));
   }
   const etag = digest ? digest.slice(0, 32) : newHex(16);

@@ -708,19 +708,26 @@ export class Store implements SandboxStoreView {
     if (previous) this.dropUpload(previous);
     this.state.uploads[u.uploadId] = u;
     this.uploadByFileId.set(u.fileId, u.uploadId);
-    fs.mkdirSync(this.uploadDir(u.uploadId), { recursive: true });
     this.touchUpload(u.uploadId);
   }
 
   dropUpload(u: UploadRecord): void {
     delete this.state.uploads[u.uploadId];
     if (this.uploadByFileId.get(u.fileId) === u.uploadId) this.uploadByFileId.delete(u.fileId);
-    fs.rmSync(this.uploadDir(u.uploadId), { recursive: true, force: true });
+    for (const p of Object.values(u.stored)) if (p.file) fs.rmSync(path.join(this.dataDir, p.file), { force: true });
+    // Data dirs written before parts were stored flat kept them in a folder per upload.
+    const oldDir = path.join(this.dataDir, 'uploads', u.uploadId);
+    if (fs.existsSync(oldDir)) fs.rmSync(oldDir, { recursive: true, force: true });
     this.touchUpload(u.uploadId);
   }
 
-  uploadDir(uploadId: string): string {
-    return path.join(this.dataDir, 'uploads', uploadId);
+  /**
+   * Where a received part is kept, relative to the data dir: flat in
+   * uploads/ (a folder per upload cost a mkdir and a recursive rmdir for
+   * every small file).
+   */
+  partFile(uploadId: string, partNumber: number): string {
+    return path.join('uploads', `${uploadId}.${partNumber}.part`);
   }
 
   // ---- SandboxStoreView --------------------------------------------------
