@@ -3,7 +3,7 @@
  * Transfers view drives), upload then download:
  *
  *   npm run build && npm run compile-tests
- *   node out/test/bench/manyFilesBench.js [--files 5000] [--baseline 500] [--json]
+ *   node out/test/bench/manyFilesBench.js [--files 5000] [--baseline 500] [--json] [--download-only]
  *
  * The sandbox runs in its own process (this file forked with --serve). Each
  * measurement runs in a fresh child process (forked with --probe) that
@@ -26,6 +26,8 @@ import { downloadFiles } from '../../src/core/transfer/download/downloadFiles';
 import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
 import { RunContext, TransferQueue } from '../../src/core/transfers/transferQueue';
 import { runUploadJob } from '../../src/core/transfers/uploadRun';
+import type { Sandbox } from '../../src/sandbox/server';
+import type { NodeRecord, RevisionRecord, Store } from '../../src/sandbox/store';
 
 const WORKER = path.resolve(__dirname, '../../../dist/hashWorker.js');
 const FILES_PER_FOLDER = 1000;
@@ -63,22 +65,61 @@ async function serve(dataDir: string): Promise<void> {
   // The parent asks for this process's CPU time around each probe: the sandbox's own cost per file.
   process.on('message', (m) => {
     if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
+    const n = (m as { populate?: number }).populate;
+    if (n !== undefined) void import('../../src/sandbox/store').then((ids) => process.send!({ folderId: populate(sb, n, ids) }));
   });
   process.on('disconnect', () => void sb.close().then(() => process.exit(0)));
 }
 
-/** CPU time (user + system, ms) the sandbox process has used so far. */
-function sandboxCpuMs(server: ChildProcess): Promise<number> {
+/**
+ * --download-only: a folder of `n` files (the shapes makeFolder writes)
+ * put straight into the sandbox's store, without uploading them: measures the
+ * download side at 100 000 files in minutes rather than the upload's hour.
+ */
+function populate(sb: Sandbox, n: number, { newId, newHex }: typeof import('../../src/sandbox/store')): string {
+  const store = sb.store as unknown as Store;
+  const containerId = sb.personalContainerId;
+  const now = Date.now();
+  const node = (parentId: string, name: string, revision?: RevisionRecord): NodeRecord => {
+    const rec: NodeRecord = {
+      id: newId('F'), containerId, parentId, name, kind: revision ? 'file' : 'folder', fileType: revision ? '26' : '10',
+      mimeType: revision ? 'text/plain' : 'application/vnd.huawei-apps.folder', createdAt: now, editedAt: now,
+      ownerId: sb.userId, lastEditorId: sb.userId, recycled: false, revisions: revision ? [revision] : [], nextVersion: revision ? 2 : 1,
+    };
+    store.addNode(rec);
+    return rec;
+  };
+  const top = node(store.rootId(containerId), `seeded-${n}-${newHex(4)}`);
+  let sub = top;
+  fileShapes(n, (i, size, name) => {
+    if (i % FILES_PER_FOLDER === 0) sub = node(top.id, `d${String(Math.floor(i / FILES_PER_FOLDER)).padStart(3, '0')}`);
+    const buf = Buffer.alloc(size, i & 0xff);
+    buf.writeUInt32LE(i, 0);
+    const sha256 = store.putBlob(buf);
+    node(sub.id, name, {
+      versionId: newHex(16), version: 1, sha256, size, createdAt: now, createdBy: sb.userId, keepForever: false, createReason: 1, objectKey: `${newHex(16)}086`,
+    });
+  });
+  return top.id;
+}
+
+/** Ask the sandbox process something and wait for the answer that has `key`. */
+function askServer<T>(server: ChildProcess, message: unknown, key: string): Promise<T> {
   return new Promise((resolve) => {
     const onMessage = (m: unknown): void => {
-      const cpu = (m as { cpu?: NodeJS.CpuUsage }).cpu;
-      if (!cpu) return;
+      if (typeof m !== 'object' || m === null || !(key in m)) return;
       server.off('message', onMessage);
-      resolve((cpu.user + cpu.system) / 1000);
+      resolve((m as Record<string, T>)[key]);
     };
     server.on('message', onMessage);
-    server.send('cpu');
+    server.send(message as string);
   });
+}
+
+/** CPU time (user + system, ms) the sandbox process has used so far. */
+async function sandboxCpuMs(server: ChildProcess): Promise<number> {
+  const cpu = await askServer<NodeJS.CpuUsage>(server, 'cpu', 'cpu');
+  return (cpu.user + cpu.system) / 1000;
 }
 
 /** One run of the queue in this process: upload `dir`, or download remote folder `folderId` into `dir`. */
@@ -144,31 +185,44 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function makeFolder(root: string, n: number): void {
-  fs.mkdirSync(root, { recursive: true });
+/** The files of a bench folder: index, size (600 B – 2 KB) and name. */
+function fileShapes(n: number, each: (i: number, size: number, name: string) => void): void {
   let seed = 12345;
   for (let i = 0; i < n; i++) {
-    const sub = path.join(root, `d${String(Math.floor(i / FILES_PER_FOLDER)).padStart(3, '0')}`);
-    if (i % FILES_PER_FOLDER === 0) fs.mkdirSync(sub);
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const size = 600 + (seed % 1449); // 600 B – 2 KB
-    const buf = Buffer.alloc(size, i & 0xff);
-    buf.writeUInt32LE(i, 0);
-    fs.writeFileSync(path.join(sub, `f${String(i).padStart(6, '0')}.txt`), buf);
+    each(i, 600 + (seed % 1449), `f${String(i).padStart(6, '0')}.txt`);
   }
 }
 
-async function measure(server: ChildProcess, served: Served, tmp: string, n: number, timeoutMs: number): Promise<{ upload: ProbeResult; download: ProbeResult }> {
+function makeFolder(root: string, n: number): void {
+  fs.mkdirSync(root, { recursive: true });
+  fileShapes(n, (i, size, name) => {
+    const sub = path.join(root, `d${String(Math.floor(i / FILES_PER_FOLDER)).padStart(3, '0')}`);
+    if (i % FILES_PER_FOLDER === 0) fs.mkdirSync(sub);
+    const buf = Buffer.alloc(size, i & 0xff);
+    buf.writeUInt32LE(i, 0);
+    fs.writeFileSync(path.join(sub, name), buf);
+  });
+}
+
+async function measure(server: ChildProcess, served: Served, tmp: string, n: number, timeoutMs: number, downloadOnly: boolean): Promise<{ upload?: ProbeResult; download: ProbeResult }> {
+  let upload: ProbeResult | undefined;
+  let folderId: string;
   const src = path.join(tmp, `src-${n}`);
-  makeFolder(src, n);
-  let cpu0 = await sandboxCpuMs(server);
-  const up = await startChild(['--probe', JSON.stringify(served), 'upload', src, ''], timeoutMs);
-  const upload = up.msg as ProbeResult;
-  upload.sandboxCpuMsPerFile = ((await sandboxCpuMs(server)) - cpu0) / upload.files;
-  await exited(up.child);
+  if (downloadOnly) {
+    folderId = await askServer<string>(server, { populate: n }, 'folderId');
+  } else {
+    makeFolder(src, n);
+    const cpu0 = await sandboxCpuMs(server);
+    const up = await startChild(['--probe', JSON.stringify(served), 'upload', src, ''], timeoutMs);
+    upload = up.msg as ProbeResult;
+    upload.sandboxCpuMsPerFile = ((await sandboxCpuMs(server)) - cpu0) / upload.files;
+    await exited(up.child);
+    folderId = upload.folderId ?? '';
+  }
   const dst = path.join(tmp, `dst-${n}`);
-  cpu0 = await sandboxCpuMs(server);
-  const down = await startChild(['--probe', JSON.stringify(served), 'download', dst, upload.folderId ?? ''], timeoutMs);
+  const cpu0 = await sandboxCpuMs(server);
+  const down = await startChild(['--probe', JSON.stringify(served), 'download', dst, folderId], timeoutMs);
   const download = down.msg as ProbeResult;
   download.sandboxCpuMsPerFile = ((await sandboxCpuMs(server)) - cpu0) / download.files;
   await exited(down.child);
@@ -190,18 +244,20 @@ async function main(): Promise<void> {
   const baseline = flag('--baseline', Math.max(100, Math.round(files / 10)));
   const timeoutMs = flag('--timeout-min', 30) * 60_000;
   const json = argv.includes('--json');
+  // The sandbox is filled directly (no upload probe): the download side alone.
+  const downloadOnly = argv.includes('--download-only');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-many-'));
   const server = await startChild(['--serve', path.join(tmp, 'sandbox')]);
   const served = server.msg as Served;
   try {
-    const small = await measure(server.child, served, tmp, baseline, timeoutMs);
-    const large = await measure(server.child, served, tmp, files, timeoutMs);
-    const perFileKiB = (a: ProbeResult, b: ProbeResult): number => ((b.maxRssMiB - a.maxRssMiB) * 1024) / (b.files - a.files);
+    const small = await measure(server.child, served, tmp, baseline, timeoutMs, downloadOnly);
+    const large = await measure(server.child, served, tmp, files, timeoutMs, downloadOnly);
+    const perFileKiB = (a: ProbeResult | undefined, b: ProbeResult | undefined): number => (a && b ? ((b.maxRssMiB - a.maxRssMiB) * 1024) / (b.files - a.files) : NaN);
     const result = {
       baseline: small, measured: large,
       rssGrowthKiBPerFile: { upload: perFileKiB(small.upload, large.upload), download: perFileKiB(small.download, large.download) },
       projectedRssMiBAt100k: {
-        upload: large.upload.maxRssMiB + (perFileKiB(small.upload, large.upload) * (100_000 - files)) / 1024,
+        upload: (large.upload?.maxRssMiB ?? NaN) + (perFileKiB(small.upload, large.upload) * (100_000 - files)) / 1024,
         download: large.download.maxRssMiB + (perFileKiB(small.download, large.download) * (100_000 - files)) / 1024,
       },
     };
@@ -213,12 +269,14 @@ async function main(): Promise<void> {
     for (const [label, r] of [[`${baseline} files`, small], [`${files} files`, large]] as const) {
       for (const dir of ['upload', 'download'] as const) {
         const p = r[dir];
+        if (!p) continue;
         console.log(`  ${label.padEnd(12)} ${dir.padEnd(8)} peak RSS ${p.maxRssMiB.toFixed(0)} MiB · CPU ${p.cpuMsPerFile.toFixed(2)} ms/file (user ${p.userMsPerFile.toFixed(2)}, system ${p.systemMsPerFile.toFixed(2)}) · ${(p.files / p.seconds).toFixed(0)} files/s · sandbox CPU ${(p.sandboxCpuMsPerFile ?? 0).toFixed(2)} ms/file${p.failed ? ` · ${p.failed} FAILED` : ''}`);
       }
     }
-    console.log(`  RSS growth per file: upload ${result.rssGrowthKiBPerFile.upload.toFixed(2)} KiB, download ${result.rssGrowthKiBPerFile.download.toFixed(2)} KiB`);
-    console.log(`  projected peak RSS at 100 000 files: upload ${result.projectedRssMiBAt100k.upload.toFixed(0)} MiB, download ${result.projectedRssMiBAt100k.download.toFixed(0)} MiB (goal ≤ 200)`);
-    console.log(`  CPU per file at ${files} files vs goal 3 ms: upload ×${(large.upload.cpuMsPerFile / 3).toFixed(2)}, download ×${(large.download.cpuMsPerFile / 3).toFixed(2)}`);
+    const up = (text: string): string => (downloadOnly ? '' : `upload ${text}, `);
+    console.log(`  RSS growth per file: ${up(`${result.rssGrowthKiBPerFile.upload.toFixed(2)} KiB`)}download ${result.rssGrowthKiBPerFile.download.toFixed(2)} KiB`);
+    console.log(`  projected peak RSS at 100 000 files: ${up(`${result.projectedRssMiBAt100k.upload.toFixed(0)} MiB`)}download ${result.projectedRssMiBAt100k.download.toFixed(0)} MiB (goal ≤ 200)`);
+    console.log(`  CPU per file at ${files} files vs goal 3 ms: ${up(`×${((large.upload?.cpuMsPerFile ?? NaN) / 3).toFixed(2)}`)}download ×${(large.download.cpuMsPerFile / 3).toFixed(2)}`);
   } finally {
     const exited = new Promise((resolve) => server.child.once('exit', resolve));
     server.child.disconnect();
