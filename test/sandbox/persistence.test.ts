@@ -124,8 +124,8 @@ describe('sandbox persistence', function () {
       uploadMode: 'multipart', uploadType: 1, autoRename: 2, multiParts: TestClient.parts(big, 5 * MiB),
     });
     assert.equal((await c.put(cr.multiParts[0].uploadUrl, big.subarray(0, 5 * MiB))).status, 200);
-    await journalHolds(dir, cr.uploadId);
-    await journalHolds(dir, uploaded[11].fileId);
+    // The last change: the stored part (its file name is in the upload's journaled record).
+    await journalHolds(dir, `${cr.uploadId}.1.part`);
     await proc.kill();
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
     assert.equal(state.nodes[uploaded[0].fileId], undefined, 'the files are in the journal, not in the snapshot');
