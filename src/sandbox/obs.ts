@@ -217,13 +217,12 @@ async function putPart(svc: Service, req: IncomingMessage, res: ServerResponse, 
   if (hasher && tmp) {
     endState = hasher.bytesHashed % 64 === 0 ? hasher.state().h : null;
     digest = hasher.digestHex();
-    file = path.join('uploads', uploadId, `${partNumber}.part`);
-    fs.mkdirSync(store.uploadDir(uploadId), { recursive: true });
+    file = store.partFile(uploadId, partNumber);
     fs.renameSync(tmp, path.join(store.dataDir, file));
   }
   const etag = digest ? digest.slice(0, 32) : newHex(16);
   u.stored[String(partNumber)] = { size: received, endState, digest, etag, file };
-  store.touch();
+  store.touchUpload(u.uploadId);
   res.writeHead(200, { ETag: `"${etag}"`, 'Content-Length': 0, 'x-obs-request-id': newHex(8, true) });
   res.end();
 }

@@ -123,7 +123,7 @@ export class Service {
 
   /** A completed, non-recycled item called `name` directly under `parentId`. Names compare exactly (case-sensitive). */
   sameName(parentId: string, name: string, exceptId?: string): NodeRecord | undefined {
-    return this.store.children(parentId).find((c) => c.name === name && !c.recycled && c.id !== exceptId);
+    return this.store.childNamed(parentId, name, exceptId);
   }
 
   /**

@@ -2,14 +2,16 @@
  * The sandbox's state: users, spaces, the file tree with revisions, pending
  * uploads, jobs, and content blobs.
  *
- * Metadata is one JSON document (`state.json`) written atomically (temp file +
- * rename), coalesced to at most one write per event-loop turn. Content is
+ * Metadata is a JSON snapshot (`state.json`) continued by an append-only
+ * journal of changed records (journal.ts); changes are coalesced over
+ * SAVE_DELAY_MS. Content is
  * stored by sha256 under `blobs/ab/abcdef...`, which makes flash upload
  * natural; parts in flight live under `uploads/<uploadId>/`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type JournalEntry, type JournalSection, MetadataFiles } from './journal';
 import { FOLDER_TYPE } from './names';
 
 export interface UserRecord {
@@ -181,6 +183,8 @@ export interface BlobRecord {
 
 export interface StateDocument {
   version: 1;
+  /** The journal generation that continues this snapshot (journal.ts); absent in older data dirs. */
+  journalGen?: number;
   /** HMAC key for presigned URLs. */
   secret: string;
   /** Bumped by "expire all URLs": URLs signed under an older generation are expired. */
@@ -284,11 +288,22 @@ const SAVE_DELAY_MS = 200;
 export class Store implements SandboxStoreView {
   state: StateDocument;
   private readonly childrenIndex = new Map<string, Set<string>>();
+  /** parent id -> name -> ids of the children with that name (name-clash checks run on every create and complete). */
+  private readonly namesIndex = new Map<string, Map<string, Set<string>>>();
   private readonly objectKeyIndex = new Map<string, { fileId: string; versionId: string }>();
   private readonly preHashIndex = new Map<string, string>();
   private readonly uploadByFileId = new Map<string, string>();
+  /** Bytes of all revisions per space, kept up to date (the quota check runs on every upload). */
+  private readonly usedBySpace = new Map<string, number>();
+  private readonly files: MetadataFiles;
+  /** Records changed since the last write, journaled one by one. */
+  private readonly dirty: Record<JournalSection, Set<string>> = { nodes: new Set(), uploads: new Set(), blobs: new Set() };
+  /** A change that is not tracked per record (users, spaces, jobs, renames, ...): the next write is a full snapshot. */
+  private snapshotDue = false;
   private saveScheduled = false;
   private closed = false;
+  /** Bumped by every change: lets a listing reuse its sorted children while nothing changed. */
+  private changeCount = 0;
 
   /** True when the data dir already held state (no seeding needed). */
   readonly existed: boolean;
@@ -297,10 +312,11 @@ export class Store implements SandboxStoreView {
     fs.mkdirSync(path.join(dataDir, 'blobs'), { recursive: true });
     fs.mkdirSync(path.join(dataDir, 'uploads'), { recursive: true });
     fs.mkdirSync(path.join(dataDir, 'tmp'), { recursive: true });
-    const file = this.statePath;
-    if (fs.existsSync(file)) {
-      this.state = JSON.parse(fs.readFileSync(file, 'utf8')) as StateDocument;
-      if (this.state.version !== 1) throw new Error(`unsupported sandbox state version in ${file}`);
+    this.files = new MetadataFiles(dataDir);
+    const stored = this.files.load<StateDocument>(applyJournalEntry);
+    if (stored) {
+      this.state = stored;
+      if (this.state.version !== 1) throw new Error(`unsupported sandbox state version in ${this.statePath}`);
       this.existed = true;
     } else {
       this.state = {
@@ -317,6 +333,7 @@ export class Store implements SandboxStoreView {
         blobs: {},
       };
       this.existed = false;
+      this.snapshotDue = true;
     }
     // Leftovers of interrupted transfers are garbage.
     fs.rmSync(path.join(dataDir, 'tmp'), { recursive: true, force: true });
@@ -325,17 +342,26 @@ export class Store implements SandboxStoreView {
   }
 
   get statePath(): string {
-    return path.join(this.dataDir, 'state.json');
+    return this.files.snapshotPath;
+  }
+
+  /** Changes so far (any kind): equal numbers mean nothing changed in between. */
+  get changes(): number {
+    return this.changeCount;
   }
 
   private rebuildIndexes(): void {
     this.childrenIndex.clear();
+    this.namesIndex.clear();
     this.objectKeyIndex.clear();
     this.preHashIndex.clear();
     this.uploadByFileId.clear();
+    this.usedBySpace.clear();
     for (const n of Object.values(this.state.nodes)) {
       if (n.parentId) this.childSet(n.parentId).add(n.id);
+      this.indexName(n);
       for (const r of n.revisions) this.objectKeyIndex.set(r.objectKey, { fileId: n.id, versionId: r.versionId });
+      this.addUsed(n.containerId, revisionBytes(n));
     }
     for (const [sha, b] of Object.entries(this.state.blobs)) this.preHashIndex.set(b.preHash, sha);
     for (const u of Object.values(this.state.uploads)) this.uploadByFileId.set(u.fileId, u.uploadId);
@@ -350,14 +376,62 @@ export class Store implements SandboxStoreView {
     return s;
   }
 
+  private indexName(n: NodeRecord): void {
+    if (!n.parentId) return;
+    let byName = this.namesIndex.get(n.parentId);
+    if (!byName) {
+      byName = new Map();
+      this.namesIndex.set(n.parentId, byName);
+    }
+    let ids = byName.get(n.name);
+    if (!ids) {
+      ids = new Set();
+      byName.set(n.name, ids);
+    }
+    ids.add(n.id);
+  }
+
+  private unindexName(n: NodeRecord): void {
+    if (!n.parentId) return;
+    const byName = this.namesIndex.get(n.parentId);
+    const ids = byName?.get(n.name);
+    if (!byName || !ids) return;
+    ids.delete(n.id);
+    if (ids.size === 0) byName.delete(n.name);
+  }
+
   // ---- persistence -------------------------------------------------------
 
   /**
-   * Schedule an atomic write of the metadata. Writes are coalesced over
-   * SAVE_DELAY_MS: the whole state is one JSON document, and writing it after
-   * every request made a folder of thousands of small files quadratic.
+   * A change that is not tracked per record: the next write is a full
+   * snapshot. Fine for rare operations (renames, moves, jobs, users); the
+   * per-file path of uploads uses touchNode/touchUpload/touchBlob.
    */
   touch(): void {
+    this.snapshotDue = true;
+    this.scheduleSave();
+  }
+
+  /** Node `id` changed (or is gone): journal its new value. */
+  touchNode(id: string): void {
+    this.dirty.nodes.add(id);
+    this.scheduleSave();
+  }
+
+  /** Upload `uploadId` changed (or is gone): journal its new value. */
+  touchUpload(uploadId: string): void {
+    this.dirty.uploads.add(uploadId);
+    this.scheduleSave();
+  }
+
+  touchBlob(sha: string): void {
+    this.dirty.blobs.add(sha);
+    this.scheduleSave();
+  }
+
+  /** Writes are coalesced over SAVE_DELAY_MS (close() always writes). */
+  private scheduleSave(): void {
+    this.changeCount++;
     if (this.saveScheduled || this.closed) return;
     this.saveScheduled = true;
     setTimeout(() => {
@@ -366,15 +440,35 @@ export class Store implements SandboxStoreView {
     }, SAVE_DELAY_MS).unref();
   }
 
+  /** Write what changed: journal lines, or a full snapshot when one is due (untracked change, or the journal grew as large as the snapshot). */
   flush(): void {
-    const tmp = `${this.statePath}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
-    fs.renameSync(tmp, this.statePath);
+    if (this.snapshotDue || this.files.compactionDue) {
+      this.compact();
+      return;
+    }
+    const entries: JournalEntry[] = [];
+    for (const section of ['nodes', 'uploads', 'blobs'] as const) {
+      const records = this.state[section] as Record<string, unknown>;
+      for (const k of this.dirty[section]) {
+        entries.push(Object.prototype.hasOwnProperty.call(records, k) ? { s: section, k, v: records[k] } : { s: section, k });
+      }
+      this.dirty[section].clear();
+    }
+    this.files.append(entries);
+    if (this.files.compactionDue) this.compact();
+  }
+
+  /** Write the whole state as a new snapshot (and start an empty journal). */
+  compact(): void {
+    this.files.writeSnapshot(this.state);
+    this.snapshotDue = false;
+    for (const set of Object.values(this.dirty)) set.clear();
   }
 
   close(): void {
     if (this.closed) return;
-    this.flush();
+    // A clean stop leaves one self-contained state.json.
+    this.compact();
     this.closed = true;
   }
 
@@ -419,7 +513,7 @@ export class Store implements SandboxStoreView {
     fs.renameSync(tmpFile, dest);
     this.state.blobs[sha] = { size, preHash };
     this.preHashIndex.set(preHash, sha);
-    this.touch();
+    this.touchBlob(sha);
   }
 
   /** Drop a blob no revision refers to any more. */
@@ -440,7 +534,7 @@ export class Store implements SandboxStoreView {
       }
     }
     fs.rmSync(this.blobPath(sha), { force: true });
-    this.touch();
+    this.touchBlob(sha);
   }
 
   // ---- nodes -------------------------------------------------------------
@@ -460,16 +554,47 @@ export class Store implements SandboxStoreView {
   addNode(n: NodeRecord): void {
     this.state.nodes[n.id] = n;
     if (n.parentId) this.childSet(n.parentId).add(n.id);
+    this.indexName(n);
     for (const r of n.revisions) this.objectKeyIndex.set(r.objectKey, { fileId: n.id, versionId: r.versionId });
+    this.addUsed(n.containerId, revisionBytes(n));
+    this.touchNode(n.id);
+  }
+
+  /** Give `n` a new name (always through here: the name index follows). */
+  renameNode(n: NodeRecord, name: string): void {
+    if (n.name === name) return;
+    this.unindexName(n);
+    n.name = name;
+    this.indexName(n);
     this.touch();
+  }
+
+  /**
+   * A child of `parentId` called exactly `name` (case-sensitive), not deleted
+   * to the bin, other than `exceptId`.
+   */
+  childNamed(parentId: string, name: string, exceptId?: string): NodeRecord | undefined {
+    const ids = this.namesIndex.get(parentId)?.get(name);
+    if (!ids) return undefined;
+    for (const id of ids) {
+      const n = this.node(id);
+      if (n && n.name === name && n.parentId === parentId && !n.recycled && id !== exceptId) return n;
+    }
+    return undefined;
   }
 
   moveNode(n: NodeRecord, newParentId: string, newContainerId: string): void {
     if (n.parentId) this.childrenIndex.get(n.parentId)?.delete(n.id);
+    this.unindexName(n);
     n.parentId = newParentId;
     this.childSet(newParentId).add(n.id);
+    this.indexName(n);
     if (n.containerId !== newContainerId) {
-      for (const d of this.subtree(n)) d.containerId = newContainerId;
+      for (const d of this.subtree(n)) {
+        this.addUsed(d.containerId, -revisionBytes(d));
+        d.containerId = newContainerId;
+        this.addUsed(d.containerId, revisionBytes(d));
+      }
     }
     this.touch();
   }
@@ -477,6 +602,7 @@ export class Store implements SandboxStoreView {
   addRevision(n: NodeRecord, r: RevisionRecord): void {
     n.revisions.push(r);
     this.objectKeyIndex.set(r.objectKey, { fileId: n.id, versionId: r.versionId });
+    this.addUsed(n.containerId, r.size);
     this.touch();
   }
 
@@ -485,6 +611,7 @@ export class Store implements SandboxStoreView {
     if (!r) return;
     n.revisions = n.revisions.filter((x) => x !== r);
     this.objectKeyIndex.delete(r.objectKey);
+    this.addUsed(n.containerId, -r.size);
     this.collectBlob(r.sha256);
     this.touch();
   }
@@ -493,10 +620,13 @@ export class Store implements SandboxStoreView {
   deleteNode(n: NodeRecord): void {
     const all = this.subtree(n);
     if (n.parentId) this.childrenIndex.get(n.parentId)?.delete(n.id);
+    this.unindexName(n);
     const shas = new Set<string>();
     for (const d of all) {
       delete this.state.nodes[d.id];
       this.childrenIndex.delete(d.id);
+      this.namesIndex.delete(d.id);
+      this.addUsed(d.containerId, -revisionBytes(d));
       for (const r of d.revisions) {
         this.objectKeyIndex.delete(r.objectKey);
         shas.add(r.sha256);
@@ -559,12 +689,11 @@ export class Store implements SandboxStoreView {
 
   /** Bytes used by a space: current and historical revisions of every file in it. */
   spaceUsed(containerId: string): number {
-    let used = 0;
-    for (const n of Object.values(this.state.nodes)) {
-      if (n.containerId !== containerId) continue;
-      for (const r of n.revisions) used += r.size;
-    }
-    return used;
+    return this.usedBySpace.get(containerId) ?? 0;
+  }
+
+  private addUsed(containerId: string, bytes: number): void {
+    if (bytes !== 0) this.usedBySpace.set(containerId, (this.usedBySpace.get(containerId) ?? 0) + bytes);
   }
 
   // ---- uploads -----------------------------------------------------------
@@ -579,19 +708,26 @@ export class Store implements SandboxStoreView {
     if (previous) this.dropUpload(previous);
     this.state.uploads[u.uploadId] = u;
     this.uploadByFileId.set(u.fileId, u.uploadId);
-    fs.mkdirSync(this.uploadDir(u.uploadId), { recursive: true });
-    this.touch();
+    this.touchUpload(u.uploadId);
   }
 
   dropUpload(u: UploadRecord): void {
     delete this.state.uploads[u.uploadId];
     if (this.uploadByFileId.get(u.fileId) === u.uploadId) this.uploadByFileId.delete(u.fileId);
-    fs.rmSync(this.uploadDir(u.uploadId), { recursive: true, force: true });
-    this.touch();
+    for (const p of Object.values(u.stored)) if (p.file) fs.rmSync(path.join(this.dataDir, p.file), { force: true });
+    // Data dirs written before parts were stored flat kept them in a folder per upload.
+    const oldDir = path.join(this.dataDir, 'uploads', u.uploadId);
+    if (fs.existsSync(oldDir)) fs.rmSync(oldDir, { recursive: true, force: true });
+    this.touchUpload(u.uploadId);
   }
 
-  uploadDir(uploadId: string): string {
-    return path.join(this.dataDir, 'uploads', uploadId);
+  /**
+   * Where a received part is kept, relative to the data dir: flat in
+   * uploads/ (a folder per upload cost a mkdir and a recursive rmdir for
+   * every small file).
+   */
+  partFile(uploadId: string, partNumber: number): string {
+    return path.join('uploads', `${uploadId}.${partNumber}.part`);
   }
 
   // ---- SandboxStoreView --------------------------------------------------
@@ -695,6 +831,21 @@ export class Store implements SandboxStoreView {
       }))
       .reverse();
   }
+}
+
+/** Bytes of all of a node's revisions (what it counts against its space's quota). */
+function revisionBytes(n: NodeRecord): number {
+  let bytes = 0;
+  for (const r of n.revisions) bytes += r.size;
+  return bytes;
+}
+
+/** Replay one journal line onto a loaded snapshot. */
+function applyJournalEntry(state: StateDocument, e: JournalEntry): void {
+  const records = state[e.s] as Record<string, unknown> | undefined;
+  if (!records) throw new Error(`sandbox journal names an unknown section ${String(e.s)}`);
+  if (e.v === undefined) delete records[e.k];
+  else records[e.k] = e.v;
 }
 
 export function preHashOf(data: Buffer): string {

@@ -122,7 +122,7 @@ export function validateParts(raw: unknown, length: number, known: Record<string
 /** Record the specs and answer each with its presigned PUT URL. */
 export function issuePartUrls(svc: Service, u: UploadRecord, specs: PartSpec[]): Record<string, unknown>[] {
   for (const s of specs) u.parts[String(s.partNumber)] = s;
-  svc.store.touch();
+  svc.store.touchUpload(u.uploadId);
   return specs.map((s) => ({
     partNumber: s.partNumber,
     partSize: s.partSize,

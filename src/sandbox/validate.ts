@@ -128,7 +128,7 @@ export function decodeCursor(cursor: string, key: string): number {
 }
 
 /** One page of `items` plus the cursor of the next one (undefined on the last page). */
-export function slicePage<T>(items: T[], page: Page): { items: T[]; next: string | undefined } {
+export function slicePage<T>(items: readonly T[], page: Page): { items: T[]; next: string | undefined } {
   const slice = items.slice(page.offset, page.offset + page.pageSize);
   const end = page.offset + slice.length;
   return { items: slice, next: end < items.length ? encodeCursor(end, page.key) : undefined };

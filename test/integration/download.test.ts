@@ -423,6 +423,35 @@ describe('download (integration, sandbox over HTTP)', function () {
 
   // ---- cancellation and local failures --------------------------------------
 
+  it('streams a large tree: files download before the last folders are listed; keepResults "failed" holds only counts', async () => {
+    const top = await remoteFolder();
+    const folders: string[] = [];
+    const files: Array<{ id: string; rel: string }> = [];
+    for (let d = 0; d < 10; d++) {
+      const sub = await remoteFolder(`d${d}`, top);
+      folders.push(sub);
+      for (let i = 0; i < 50; i++) {
+        const name = `f${String(i).padStart(2, '0')}.txt`;
+        files.push({ id: await put(sub, name, Buffer.from(`${d}/${i} `.repeat(i + 1))), rel: `d${d}/${name}` });
+      }
+    }
+    const dir = target();
+    const seq = lastSeq();
+    const done: string[] = [];
+    const s = await run(await items(top), { targetDir: dir, keepResults: 'failed', onFileDone: (r) => done.push(r.fileId) });
+    assert.deepEqual({ ...s, files: s.files.length }, { files: 0, downloaded: 500, skipped: 0, failed: 0, bytes: files.reduce((n, f) => n + sb.store.getFile(f.id)!.size, 0) });
+    assert.equal(done.length, 500);
+    const root = path.join(dir, path.basename(sb.store.getFile(top)!.name));
+    for (const f of files) assertSameAsSandbox(path.join(root, f.rel), f.id);
+    // The walk lists a folder when it gets there (plus a few ahead), not the whole tree first.
+    const listingOf = (folderId: string): number =>
+      since(seq, (r) => r.path.endsWith('/files/0') && (r.bodyJson as { parentFileId?: string } | undefined)?.parentFileId === folderId)[0].seq;
+    const firstGet = gets(seq)[0].seq;
+    assert.ok(firstGet < listingOf(folders[9]), `first file GET #${firstGet} came after the last folder's listing #${listingOf(folders[9])}`);
+    // Links still come in batches of up to 100 (the planner keeps enough files queued ahead).
+    assert.ok(linkCalls(seq).length <= 8, `${linkCalls(seq).length} files/download calls for 500 files`);
+  });
+
   it('cancelling mid-download leaves no file under the final name; the next run resumes from the temp file', async () => {
     const folder = await remoteFolder();
     const data = randomBytes(8 * MiB);

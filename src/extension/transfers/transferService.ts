@@ -174,6 +174,8 @@ export class TransferService {
         const summary = await downloadFiles({ client: conn.client, dispatcher: conn.dispatcher, logger: s.logger, redact: conn.redact }, space, items, {
           targetDir: req.targetDir,
           conflict: req.policy,
+          // Every file is reported through onFileDone; the summary keeps only the failed ones (a folder may hold 100 000 files).
+          keepResults: 'failed',
           onConflict: req.policy === 'ask' ? conflictAsker(s.prompts) : undefined,
           signal: ctx.signal,
           onProgress: (ev) => {

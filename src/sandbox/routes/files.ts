@@ -1,5 +1,6 @@
 /** Listing, detail, folders, rename, paths, folder stats and search (protocol.md §2.1-2.2, 2.6-2.8, 2.10-2.12). */
 import { ApiError, Codes, invalid } from '../errors';
+import { ListingCache } from '../listingCache';
 import { FILE_TYPES, FOLDER_TYPE, fileSuffix, nameProblem } from '../names';
 import type { ApiRequest, Router } from '../router';
 import type { Scope, Service } from '../service';
@@ -62,6 +63,7 @@ function optFileTypeFilter(b: Body): string | undefined {
 
 export function registerFileRoutes(router: Router, svc: Service): void {
   const store = svc.store;
+  const sortedListings = new ListingCache<NodeRecord>();
 
   /** Shared by the personal and team listings. */
   const list = (r: ApiRequest, scope: Scope, type: number): Record<string, unknown> => {
@@ -71,7 +73,7 @@ export function registerFileRoutes(router: Router, svc: Service): void {
     const fileType = optFileTypeFilter(r.body);
     optString(r.body, 'imageProcess');
     optBool(r.body, 'hidden');
-    let items: NodeRecord[];
+    let items: readonly NodeRecord[];
     if (parentFileId === 'sbox') {
       items = []; // The safe box exists but the sandbox never puts anything in it.
     } else if (recycleBin) {
@@ -88,10 +90,14 @@ export function registerFileRoutes(router: Router, svc: Service): void {
     } else {
       const folder = svc.folderIn(scope, parentFileId);
       if (store.inBin(folder)) throw new ApiError(Codes.FileRecycled, 'folder is in the recycle bin');
-      items = store.children(folder.id).filter((n) => !n.recycled);
+      // The folder's sorted children are computed once for all the pages of a listing.
+      items = sortedListings.get(`${folder.id}|${key}|${fileType ?? ''}`, store.changes, () =>
+        store.children(folder.id).filter((n) => !n.recycled && (!fileType || n.fileType === fileType)).sort(compare),
+      );
     }
-    if (fileType) items = items.filter((n) => n.fileType === fileType);
-    items.sort(compare);
+    if (parentFileId === 'sbox' || recycleBin) {
+      items = (fileType ? items.filter((n) => n.fileType === fileType) : [...items]).sort(compare);
+    }
     const page = pageInfo(r.body, `list|${scope.container.id}|${parentFileId}|${type}|${key}|${fileType ?? ''}`);
     const { items: slice, next } = slicePage(items, page);
     return {
@@ -149,7 +155,7 @@ export function registerFileRoutes(router: Router, svc: Service): void {
     if (scope.shareRoot === n.id) throw new ApiError(Codes.NoPermission, 'rename the shared folder with /sharefolder/rename');
     if (store.inBin(n)) throw new ApiError(Codes.FileRecycled, 'file is in the recycle bin');
     const finalName = n.name === name ? n.name : svc.resolveName(n.parentId, name as string, renameMode as 2 | 3, n.id);
-    n.name = finalName;
+    store.renameNode(n, finalName);
     n.editedAt = svc.now();
     n.lastEditorId = r.principal.userId;
     store.touch();

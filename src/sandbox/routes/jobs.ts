@@ -158,7 +158,7 @@ export function registerJobRoutes(router: Router, svc: Service): void {
           if (taskType === 1) {
             newFileIds.push(copyTree(n, dir.id, dst.container.id, name, me).id);
           } else {
-            n.name = name;
+            store.renameNode(n, name);
             store.moveNode(n, dir.id, dst.container.id);
             n.editedAt = svc.now();
           }
@@ -188,7 +188,7 @@ export function registerJobRoutes(router: Router, svc: Service): void {
           }
           const name = svc.resolveName(parent.id, n.name, 2, n.id);
           if (name !== n.name) renamedList.push({ fileId: n.id, name: n.name, newName: name });
-          n.name = name;
+          store.renameNode(n, name);
           n.recycled = false;
           delete n.recycledAt;
           store.touch();

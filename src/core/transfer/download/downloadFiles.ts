@@ -20,6 +20,7 @@ import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
+import { MAX_DOWNLOAD_IDS } from '../../api/koodriveClient';
 import type { Call, KooDriveClient } from '../../api/koodriveClient';
 import type { DriveItem, SpaceRef } from '../../api/models';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../api/retryPolicy';
@@ -29,7 +30,7 @@ import { Logger, silentLogger } from '../../logger';
 import type { ProgressListener } from '../../progress';
 import { DownloadLinkBatcher, DownloadLinkClient } from './downloadLinks';
 import { localError, lstatOrUndefined, placeExclusive, placeReplacing, SafeDirs, unlinkQuietly } from './downloadPaths';
-import { DownloadListClient, planDownload, PlannedFile } from './downloadPlan';
+import { childFolderNames, DownloadListClient, PlannedFile, walkDownload } from './downloadPlan';
 import { aboutFile } from './downloadErrors';
 import { downloadToPartial } from './downloadToPartial';
 import { alternateName, localPathKey, partialName, resolveInside } from '../localNames';
@@ -87,6 +88,12 @@ export interface DownloadOptions {
   /** `subject` is the local path progress events use for this file. */
   onFileStart?(file: { fileId: string; remotePath: string; subject: string; size: number }): void;
   onFileDone?(result: DownloadFileResult): void;
+  /**
+   * Which per-file results the summary keeps: 'all' (default; the CLI prints
+   * them), or 'failed' (counts still cover every file): a run of many files
+   * reported through onFileDone then holds nothing per finished file.
+   */
+  keepResults?: 'all' | 'failed';
 }
 
 export type DownloadStatus = 'downloaded' | 'skipped' | 'failed';
@@ -107,7 +114,7 @@ export interface DownloadFileResult {
 }
 
 export interface DownloadSummary {
-  /** One entry per file (and per folder that could not be listed or named), in listing order. */
+  /** One entry per file (and per folder that could not be listed or named), in listing order; only the failed ones with keepResults 'failed'. */
   files: DownloadFileResult[];
   downloaded: number;
   skipped: number;
@@ -146,6 +153,13 @@ export async function downloadFiles(deps: DownloadDeps, space: SpaceRef, items: 
   }
 }
 
+/**
+ * Files planned ahead of the workers: enough for a full batch of download
+ * links after the one in use, and a bound on what the run holds however many
+ * files the folders contain.
+ */
+const PLAN_LOOK_AHEAD = 2 * MAX_DOWNLOAD_IDS;
+
 async function run(
   deps: DownloadDeps,
   space: SpaceRef,
@@ -158,41 +172,21 @@ async function run(
   const signal = controller.signal;
   const logger = deps.logger ?? silentLogger;
   const root = path.resolve(opts.targetDir);
-
-  const plan = await planDownload(deps.client, space, items, signal);
-  const results = new Map<unknown, DownloadFileResult>();
-  const order: unknown[] = [];
-  for (const f of plan.failures) {
-    order.push(f);
-    results.set(f, { fileId: f.item.id, remotePath: f.remotePath, size: f.item.size, status: 'failed', error: f.error });
-  }
+  const keepAll = (opts.keepResults ?? 'all') === 'all';
 
   // Two remote items must not land on one local path ("a:b" and "a_b", or "A" and "a" on a case-insensitive disk).
-  const taken = new Map<string, { remotePath: string; folder: boolean }>();
-  for (const folder of plan.folders) {
-    const key = localPathKey(resolveInside(root, folder.segments));
-    if (!taken.has(key)) taken.set(key, { remotePath: folder.remotePath, folder: true });
-  }
-  const jobs: PlannedFile[] = [];
-  for (const file of plan.files) {
-    order.push(file);
-    const localPath = resolveInside(root, [...file.dirSegments, file.localName]);
-    const key = localPathKey(localPath);
-    const other = taken.get(key);
-    if (other) {
-      results.set(file, {
-        fileId: file.item.id, remotePath: file.remotePath, localPath, size: file.item.size, status: 'failed',
-        error: new KooDriveError('Conflict', `${file.remotePath} and ${other.remotePath} would both be saved as ${localPath}`, { subject: localPath }),
-      });
-      continue;
-    }
-    taken.set(key, { remotePath: file.remotePath, folder: false });
-    if (opts.shouldDownload && !opts.shouldDownload(file.item.id)) {
-      order.pop();
-      continue;
-    }
-    jobs.push(file);
-  }
+  const claims = new LocalClaims();
+  const walk = walkDownload(deps.client, space, items, signal, { onMergedFolders: () => claims.keepAll() });
+  const tally = new Tally(keepAll);
+  // Folders claim their local names before any file of their parent does (as their own folders' names, below).
+  for (const c of childFolderNames(items, undefined)) claims.claimFolder(path.join(root, c.localName), c.remotePath);
+  /** Folders in walk order, to recreate empty ones at the end (one entry per folder, not per file). */
+  const folders: Array<{ item: DriveItem; remotePath: string; segments: string[]; hasFiles: boolean }> = [];
+  const folderStack: Array<(typeof folders)[number]> = [];
+  const queue: Array<{ job: PlannedFile; seq: number }> = [];
+  let queueHead = 0;
+  let seq = 0;
+  let walked = false;
 
   const engine: Engine = {
     deps, space, root, signal, logger, policy,
@@ -200,53 +194,228 @@ async function run(
     fsync: opts.fsync ?? true,
     onProgress: opts.onProgress,
     dirs: new SafeDirs(root),
-    links: new DownloadLinkBatcher(deps.client, space, jobs.map((j) => j.item.id), signal),
-    taken,
+    links: new DownloadLinkBatcher(deps.client, space, [], signal),
+    claims,
     conflicts: new ConflictDecider(policy, opts.onConflict, (reason) => controller.abort(reason)),
     stop: (reason) => controller.abort(reason),
   };
 
-  let next = 0;
+  /** Walks on until PLAN_LOOK_AHEAD files wait in the queue (or the walk is over). */
+  const plan = async (): Promise<void> => {
+    while (!walked && queue.length - queueHead < PLAN_LOOK_AHEAD) {
+      const step = await walk.next();
+      if (step.done) {
+        walked = true;
+        return;
+      }
+      const e = step.value;
+      if (e.kind === 'failure') {
+        tally.planFailure({ fileId: e.item.id, remotePath: e.remotePath, size: e.item.size, status: 'failed', error: e.error });
+      } else if (e.kind === 'folder') {
+        const f = { item: e.item, remotePath: e.remotePath, segments: e.segments, hasFiles: false };
+        folders.push(f);
+        folderStack.push(f);
+        const local = resolveInside(root, e.segments);
+        claims.enterFolder(local);
+        for (const c of e.childFolders) claims.claimFolder(path.join(local, c.localName), c.remotePath);
+      } else if (e.kind === 'folderDone') {
+        folderStack.pop();
+        claims.leaveFolder(resolveInside(root, e.segments));
+      } else {
+        const localPath = resolveInside(root, [...e.dirSegments, e.localName]);
+        const other = claims.claim(localPath, e.remotePath);
+        if (other) {
+          tally.settled(seq++, {
+            fileId: e.item.id, remotePath: e.remotePath, localPath, size: e.item.size, status: 'failed',
+            error: new KooDriveError('Conflict', `${e.remotePath} and ${other} would both be saved as ${localPath}`, { subject: localPath }),
+          });
+          continue;
+        }
+        if (opts.shouldDownload && !opts.shouldDownload(e.item.id)) continue;
+        for (const f of folderStack) f.hasFiles = true;
+        queue.push({ job: { item: e.item, remotePath: e.remotePath, dirSegments: e.dirSegments, localName: e.localName }, seq: seq++ });
+        engine.links.add(e.item.id);
+      }
+    }
+  };
+  // One walker at a time: the workers share its steps.
+  let planning: Promise<void> | undefined;
+  const planAhead = (): Promise<void> => {
+    planning ??= plan().finally(() => (planning = undefined));
+    return planning;
+  };
+  const nextJob = async (): Promise<{ job: PlannedFile; seq: number } | undefined> => {
+    while (queueHead >= queue.length || queue.length - queueHead < PLAN_LOOK_AHEAD / 2) {
+      if (walked) break;
+      await planAhead();
+    }
+    if (queueHead >= queue.length) return undefined;
+    const next = queue[queueHead];
+    queue[queueHead++] = undefined as unknown as (typeof queue)[number];
+    if (queueHead > 1024 && queueHead * 2 > queue.length) {
+      queue.splice(0, queueHead);
+      queueHead = 0;
+    }
+    return next;
+  };
+
+  let fatal: unknown;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length && !signal?.aborted) {
+    while (!signal.aborted) {
       const release = opts.acquireSlot ? await opts.acquireSlot() : undefined;
       try {
-        if (next >= jobs.length || signal?.aborted) break;
-        const job = jobs[next++];
+        if (signal.aborted) break;
+        const next = await nextJob();
+        if (!next || signal.aborted) break;
+        const { job } = next;
         opts.onFileStart?.({ fileId: job.item.id, remotePath: job.remotePath, subject: resolveInside(root, [...job.dirSegments, job.localName]), size: job.item.size });
         const result = await downloadOne(engine, job);
-        results.set(job, result);
-        if (!signal?.aborted) opts.onFileDone?.(result);
+        engine.links.release(job.item.id);
+        tally.settled(next.seq, result);
+        if (!signal.aborted) opts.onFileDone?.(result);
+      } catch (e) {
+        // The walk failed (cancelled, session expired): stop the others, report it once they are done.
+        fatal ??= e;
+        controller.abort(e);
       } finally {
         release?.();
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
-  if (signal?.aborted) throw cancelledError(signal);
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (fatal !== undefined) throw isCancellation(fatal) && signal.aborted ? cancelledError(signal) : fatal;
+  if (signal.aborted) throw cancelledError(signal);
 
   // Recreate empty folders too (folders with files exist by now; a failure there was reported with the files).
-  for (const folder of plan.folders) {
+  for (const folder of folders) {
     try {
       await engine.dirs.ensure(folder.segments);
     } catch (e) {
-      const hasFiles = jobs.some((j) => j.remotePath.startsWith(`${folder.remotePath}/`));
-      if (!hasFiles) {
-        order.push(folder);
+      if (!folder.hasFiles) {
         const localPath = resolveInside(root, folder.segments);
-        results.set(folder, { fileId: folder.item.id, remotePath: folder.remotePath, localPath, size: 0, status: 'failed', error: localError(e, localPath, 'create folder') });
+        tally.folderFailure({ fileId: folder.item.id, remotePath: folder.remotePath, localPath, size: 0, status: 'failed', error: localError(e, localPath, 'create folder') });
       }
     }
   }
+  return tally.summary();
+}
 
-  const files = order.map((k) => results.get(k)!).filter(Boolean);
-  return {
-    files,
-    downloaded: files.filter((f) => f.status === 'downloaded').length,
-    skipped: files.filter((f) => f.status === 'skipped').length,
-    failed: files.filter((f) => f.status === 'failed').length,
-    bytes: files.reduce((n, f) => n + (f.status === 'downloaded' ? f.size : 0), 0),
-  };
+/**
+ * Local paths claimed by the files and folders of one download, to refuse a
+ * second remote item on the same local path. Only the folders being walked
+ * are tracked (a name can only clash with a sibling: two items in one local
+ * folder), so memory follows the depth of the tree, not the file count. When
+ * two remote folders merge into one local folder (told by the walk before
+ * either is walked), every claim is kept for the rest of the run instead.
+ */
+class LocalClaims {
+  private readonly byDir = new Map<string, Map<string, { remotePath: string; folder: boolean }>>();
+  private readonly walking = new Map<string, number>();
+  private keepEverything = false;
+
+  keepAll(): void {
+    this.keepEverything = true;
+  }
+
+  /** A folder's local name, claimed in its parent's scope (two folders may share one: they merge). */
+  claimFolder(localPath: string, remotePath: string): void {
+    if (!this.get(localPath)) this.scope(path.dirname(localPath)).set(localPathKey(localPath), { remotePath, folder: true });
+  }
+
+  /** The walk entered a folder: the claims of its contents are kept until it (and any folder merged into it) is left. */
+  enterFolder(localPath: string): void {
+    const key = localPathKey(localPath);
+    this.walking.set(key, (this.walking.get(key) ?? 0) + 1);
+  }
+
+  leaveFolder(localPath: string): void {
+    const key = localPathKey(localPath);
+    const n = (this.walking.get(key) ?? 1) - 1;
+    if (n > 0) {
+      this.walking.set(key, n);
+      return;
+    }
+    this.walking.delete(key);
+    if (!this.keepEverything) this.byDir.delete(key);
+  }
+
+  /** Claims `localPath` for a file; returns the remote path that has it already, if any. */
+  claim(localPath: string, remotePath: string): string | undefined {
+    const existing = this.get(localPath);
+    if (existing) return existing.remotePath;
+    this.scope(path.dirname(localPath)).set(localPathKey(localPath), { remotePath, folder: false });
+    return undefined;
+  }
+
+  has(localPath: string): boolean {
+    return this.get(localPath) !== undefined;
+  }
+
+  private get(localPath: string): { remotePath: string; folder: boolean } | undefined {
+    return this.byDir.get(localPathKey(path.dirname(localPath)))?.get(localPathKey(localPath));
+  }
+
+  private scope(dir: string): Map<string, { remotePath: string; folder: boolean }> {
+    const key = localPathKey(dir);
+    let m = this.byDir.get(key);
+    if (!m) {
+      m = new Map();
+      this.byDir.set(key, m);
+    }
+    return m;
+  }
+}
+
+/**
+ * The run's outcome: counts of every file, and the per-file results the
+ * caller keeps (all of them, or only the failed ones), reported in walk order
+ * as before: items that could not be planned first, then the files, then
+ * folders that could not be created.
+ */
+class Tally {
+  private readonly planFailures: DownloadFileResult[] = [];
+  private readonly results: Array<{ seq: number; result: DownloadFileResult }> = [];
+  private readonly folderFailures: DownloadFileResult[] = [];
+  private downloaded = 0;
+  private skipped = 0;
+  private failed = 0;
+  private bytes = 0;
+
+  constructor(private readonly keepAll: boolean) {}
+
+  planFailure(r: DownloadFileResult): void {
+    this.count(r);
+    this.planFailures.push(r);
+  }
+
+  folderFailure(r: DownloadFileResult): void {
+    this.count(r);
+    this.folderFailures.push(r);
+  }
+
+  settled(seq: number, r: DownloadFileResult): void {
+    this.count(r);
+    if (this.keepAll || r.status === 'failed') this.results.push({ seq, result: r });
+  }
+
+  summary(): DownloadSummary {
+    const inOrder = this.results.sort((a, b) => a.seq - b.seq).map((x) => x.result);
+    return {
+      files: [...this.planFailures, ...inOrder, ...this.folderFailures],
+      downloaded: this.downloaded,
+      skipped: this.skipped,
+      failed: this.failed,
+      bytes: this.bytes,
+    };
+  }
+
+  private count(r: DownloadFileResult): void {
+    if (r.status === 'downloaded') {
+      this.downloaded++;
+      this.bytes += r.size;
+    } else if (r.status === 'skipped') this.skipped++;
+    else this.failed++;
+  }
 }
 
 /** Looks up the items the CLI was given by id; ids that cannot be resolved are reported, not thrown. */
@@ -282,7 +451,7 @@ interface Engine {
   onProgress?: ProgressListener;
   dirs: SafeDirs;
   links: DownloadLinkBatcher;
-  taken: Map<string, { remotePath: string; folder: boolean }>;
+  claims: LocalClaims;
   conflicts: ConflictDecider;
   /** Stops the whole run with `reason` (an expired session). */
   stop(reason: KooDriveError): void;
@@ -382,10 +551,9 @@ async function place(e: Engine, job: PlannedFile, dir: string, partialPath: stri
 async function placeRenamed(e: Engine, job: PlannedFile, dir: string, partialPath: string): Promise<string> {
   for (let n = 1; n < 10_000; n++) {
     const candidate = path.join(dir, alternateName(job.localName, n));
-    const key = localPathKey(candidate);
-    if (e.taken.has(key)) continue;
+    if (e.claims.has(candidate)) continue;
     if (await placeExclusive(partialPath, candidate)) {
-      e.taken.set(key, { remotePath: job.remotePath, folder: false });
+      e.claims.claim(candidate, job.remotePath);
       return candidate;
     }
   }

@@ -17,25 +17,37 @@ export type DownloadLinkClient = Pick<KooDriveClient, 'getDownloadLinks'>;
 type LinkResult = { url: string } | { error: KooDriveError };
 
 export class DownloadLinkBatcher {
-  private readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
-  private readonly batches = new Map<number, Promise<Map<string, LinkResult>>>();
+  /** Files queued for download whose link was not asked for yet, in download order. */
+  private queued: string[] = [];
+  private queuedHead = 0;
+  /** The batch answer each file's link comes from, until the file is released. */
+  private readonly batchOf = new Map<string, Promise<Map<string, LinkResult>>>();
   /** Files whose batch link is spent; their next link comes from a single-id call. */
   private readonly singles = new Map<string, Promise<LinkResult> | undefined>();
+  /** Queued files released before any batch took them (at most the look-ahead of queued files). */
+  private readonly settledUnasked = new Set<string>();
 
   constructor(
     private readonly client: DownloadLinkClient,
     private readonly space: SpaceRef,
-    /** Every file id of the run, in download order. */
+    /** File ids known up front, in download order (more can be added as the run finds them). */
     fileIds: readonly string[],
     private readonly signal?: AbortSignal,
     private readonly batchSize = MAX_DOWNLOAD_IDS,
   ) {
-    for (const id of fileIds) {
-      if (this.index.has(id)) continue;
-      this.index.set(id, this.ids.length);
-      this.ids.push(id);
-    }
+    for (const id of fileIds) this.add(id);
+  }
+
+  /** Queue a file that will be downloaded after those queued before it. */
+  add(fileId: string): void {
+    this.queued.push(fileId);
+  }
+
+  /** The file is settled: forget its link (memory does not grow with the files of a run). */
+  release(fileId: string): void {
+    // Settled without a link (skipped, failed before): still queued, so a later batch must not take it.
+    if (!this.batchOf.delete(fileId) && !this.singles.has(fileId)) this.settledUnasked.add(fileId);
+    this.singles.delete(fileId);
   }
 
   /** A presigned URL for `fileId`; throws the per-file error the service reported, or the call's error. */
@@ -51,9 +63,7 @@ export class DownloadLinkBatcher {
       }
       result = await pending;
     } else {
-      const i = this.index.get(fileId);
-      if (i === undefined) throw new KooDriveError('InvalidInput', `File ${fileId} is not part of this download`);
-      result = (await this.batch(Math.floor(i / this.batchSize))).get(fileId)!;
+      result = (await this.batchFor(fileId)).get(fileId)!;
     }
     if ('error' in result) {
       this.invalidate(fileId);
@@ -67,14 +77,36 @@ export class DownloadLinkBatcher {
     this.singles.set(fileId, undefined);
   }
 
-  private batch(n: number): Promise<Map<string, LinkResult>> {
-    let pending = this.batches.get(n);
-    if (!pending) {
-      const ids = this.ids.slice(n * this.batchSize, (n + 1) * this.batchSize);
-      pending = this.fetch(ids);
-      this.batches.set(n, pending);
-      pending.catch(() => this.batches.get(n) === pending && this.batches.delete(n));
+  /**
+   * The batch holding `fileId`'s link: the first file that needs a link takes
+   * the earliest queued files without a link (up to the batch size) into one
+   * call; the others find their link in that answer. Files are taken in
+   * download order, so a batch is the next files to download.
+   */
+  private batchFor(fileId: string): Promise<Map<string, LinkResult>> {
+    let pending = this.batchOf.get(fileId);
+    if (pending) return pending;
+    // In queue order; the file asking is in the batch whether or not the queue holds it.
+    const ids: string[] = [];
+    let found = false;
+    while (ids.length < this.batchSize - (found ? 0 : 1) && this.queuedHead < this.queued.length) {
+      const id = this.queued[this.queuedHead++];
+      if (this.settledUnasked.delete(id)) continue;
+      if (id === fileId) found = true;
+      else if (this.batchOf.has(id)) continue;
+      ids.push(id);
     }
+    if (!found) ids.unshift(fileId);
+    if (this.queuedHead > 1024 && this.queuedHead * 2 > this.queued.length) {
+      this.queued = this.queued.slice(this.queuedHead);
+      this.queuedHead = 0;
+    }
+    pending = this.fetch(ids);
+    for (const id of ids) this.batchOf.set(id, pending);
+    // A failed call is not remembered: each file's retry asks again (for itself and the files queued after it).
+    pending.catch(() => {
+      for (const id of ids) if (this.batchOf.get(id) === pending) this.batchOf.delete(id);
+    });
     return pending;
   }
 

@@ -8,7 +8,7 @@ import type { KooDriveClient } from '../../api/koodriveClient';
 import type { DriveItem, SpaceRef } from '../../api/models';
 import { throwIfAborted } from '../../cancellation';
 import { isCancellation, KooDriveError } from '../../errors';
-import { toLocalName } from '../localNames';
+import { localPathKey, toLocalName } from '../localNames';
 
 export type DownloadListClient = Pick<KooDriveClient, 'listFiles'>;
 
@@ -62,69 +62,187 @@ export async function listAllChildren(client: DownloadListClient, space: SpaceRe
 /** Folder listings in flight at a time while planning (each is one round trip per page). */
 export const LISTING_CONCURRENCY = 4;
 
-interface Expanded {
+/** One step of a depth-first walk over the items to download, in listing order. */
+export type PlanEntry =
+  /** A folder about to be walked, with the local and remote names of the folders in it (claimed before any file in it). */
+  | ({ kind: 'folder'; childFolders: Array<{ localName: string; remotePath: string }> } & PlannedFolder)
+  | ({ kind: 'file' } & PlannedFile)
+  | ({ kind: 'failure' } & PlanFailure)
+  /** The walk has finished the folder (all its descendants were yielded before this). */
+  | { kind: 'folderDone'; item: DriveItem; remotePath: string; segments: string[] };
+
+/** What a walk reports about its bookkeeping. */
+export interface WalkHooks {
+  /**
+   * Two folders of one listing (or two items passed in) would land on the
+   * same local folder: whoever tracks local names must keep them for the
+   * rest of the walk, not only while one of those folders is being walked.
+   */
+  onMergedFolders?(): void;
+}
+
+type Listing = { items: DriveItem[] } | { error: unknown };
+
+interface Frame {
   item: DriveItem;
   remotePath: string;
   segments: string[];
-  children: Expanded[];
-  failure?: KooDriveError;
+  /** This folder's children, walked front to back (drained as they are walked). */
+  children: DriveItem[];
+  next: number;
 }
 
 /**
- * Expands `items` (files and folders) into the files to download, in
- * listing order, depth first. Folders are listed a few at a time (a deep
- * tree over a slow link would otherwise cost one round trip per folder, one
- * after the other). An item seen twice (the same id passed twice, or a folder
- * that lists an ancestor) is taken once.
+ * Walks `items` (files and folders) depth first in listing order, yielding
+ * each folder before its contents, and each file with its safe local place.
+ *
+ * Memory does not grow with the number of files: a folder is listed when the
+ * walk gets to it (plus a bounded look-ahead of the next few sibling folders,
+ * listed concurrently so a deep tree over a slow link does not cost one round
+ * trip per folder, one after the other). What is held is the listings of the
+ * folders on the current path.
+ *
+ * An item is taken once: ids of the items passed in and of every folder are
+ * remembered (so a folder that lists an ancestor cannot loop), and a listing
+ * that repeats an id yields it once. A file id that two different folders
+ * list is downloaded into both (the server gave it two places; remembering
+ * every file id would make memory grow with the file count).
  */
-export async function planDownload(client: DownloadListClient, space: SpaceRef, items: readonly DriveItem[], signal?: AbortSignal): Promise<DownloadPlan> {
-  const seen = new Set<string>();
+export async function* walkDownload(
+  client: DownloadListClient,
+  space: SpaceRef,
+  items: readonly DriveItem[],
+  signal?: AbortSignal,
+  hooks: WalkHooks = {},
+): AsyncGenerator<PlanEntry> {
   const slots = new Semaphore(LISTING_CONCURRENCY);
-
-  const expand = async (item: DriveItem, parentSegments: string[], parentRemote: string | undefined): Promise<Expanded | undefined> => {
-    const remotePath = parentRemote === undefined ? item.name : `${parentRemote}/${item.name}`;
-    if (seen.has(item.id)) return undefined;
-    seen.add(item.id);
-    let localName: string;
-    try {
-      localName = toLocalName(item.name);
-    } catch (e) {
-      return { item, remotePath, segments: [...parentSegments, ''], children: [], failure: e as KooDriveError };
+  const listings = new Map<string, Promise<Listing>>();
+  const list = (folderId: string): Promise<Listing> => {
+    let pending = listings.get(folderId);
+    if (!pending) {
+      // Settled into a value at once: a look-ahead listing that fails must not be an unhandled rejection.
+      pending = slots.run(() => listAllChildren(client, space, folderId, signal)).then((items) => ({ items }), (error: unknown) => ({ error }));
+      listings.set(folderId, pending);
     }
-    const segments = [...parentSegments, localName];
-    const node: Expanded = { item, remotePath, segments, children: [] };
-    if (!item.isFolder) return node;
-    let children: DriveItem[];
-    try {
-      children = await slots.run(() => listAllChildren(client, space, item.id, signal));
-    } catch (e) {
+    return pending;
+  };
+  // The items passed in are claimed before any listing can find them again.
+  const claimed = new Set<string>();
+  const top: DriveItem[] = [];
+  for (const item of items) {
+    if (claimed.has(item.id)) continue;
+    claimed.add(item.id);
+    top.push(item);
+  }
+  if (hasFolderNameClash(top)) hooks.onMergedFolders?.();
+
+  const stack: Frame[] = [{ item: { id: '', name: '', isFolder: true, fileType: '10', size: 0 }, remotePath: '', segments: [], children: top, next: 0 }];
+  const lookAhead = (frame: Frame): void => {
+    let started = 0;
+    for (let i = frame.next; i < frame.children.length && started < LISTING_CONCURRENCY; i++) {
+      const c = frame.children[i];
+      if (!c.isFolder) continue;
+      started++;
+      if (typeof safeName(c.name) === 'string') void list(c.id);
+    }
+  };
+  while (stack.length > 0) {
+    throwIfAborted(signal);
+    const frame = stack[stack.length - 1];
+    if (frame.next >= frame.children.length) {
+      stack.pop();
+      if (stack.length > 0) yield { kind: 'folderDone', item: frame.item, remotePath: frame.remotePath, segments: frame.segments };
+      continue;
+    }
+    const item = frame.children[frame.next];
+    frame.children[frame.next++] = undefined as unknown as DriveItem; // walked: let it go
+    const remotePath = stack.length === 1 ? item.name : `${frame.remotePath}/${item.name}`;
+    const localName = safeName(item.name);
+    if (typeof localName !== 'string') {
+      yield { kind: 'failure', item, remotePath, error: localName };
+      continue;
+    }
+    if (!item.isFolder) {
+      yield { kind: 'file', item, remotePath, dirSegments: frame.segments, localName };
+      continue;
+    }
+    lookAhead(frame);
+    const listing = await list(item.id);
+    listings.delete(item.id);
+    if ('error' in listing) {
+      const e = listing.error;
       // An expired session is not this folder's problem: every listing would fail alike.
       if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired')) throw e;
       const err = KooDriveError.is(e) ? e : new KooDriveError('BadResponse', String(e), { cause: e });
-      node.failure = new KooDriveError(err.code, `Cannot list folder ${remotePath}: ${err.message}`, {
-        cause: err, subject: remotePath, status: err.status, apiCode: err.apiCode, traceId: err.traceId, retryable: err.retryable,
-      });
-      return node;
+      yield {
+        kind: 'failure', item, remotePath,
+        error: new KooDriveError(err.code, `Cannot list folder ${remotePath}: ${err.message}`, {
+          cause: err, subject: remotePath, status: err.status, apiCode: err.apiCode, traceId: err.traceId, retryable: err.retryable,
+        }),
+      };
+      continue;
     }
-    // expand() claims an id synchronously, before its first await: children are claimed in listing order.
-    const expanded = await Promise.all(children.map((c) => expand(c, segments, remotePath)));
-    node.children = expanded.filter((x): x is Expanded => x !== undefined);
-    return node;
-  };
+    const segments = [...frame.segments, localName];
+    const children: DriveItem[] = [];
+    const inListing = new Set<string>();
+    for (const c of listing.items) {
+      if (claimed.has(c.id) || inListing.has(c.id)) continue;
+      inListing.add(c.id);
+      if (c.isFolder) claimed.add(c.id);
+      children.push(c);
+    }
+    if (hasFolderNameClash(children)) hooks.onMergedFolders?.();
+    yield { kind: 'folder', item, remotePath, segments, childFolders: childFolderNames(children, remotePath) };
+    stack.push({ item, remotePath, segments, children, next: 0 });
+  }
+}
 
+/** The local name of a remote one, or the reason it has none. */
+function safeName(name: string): string | KooDriveError {
+  try {
+    return toLocalName(name);
+  } catch (e) {
+    return KooDriveError.is(e) ? e : new KooDriveError('InvalidInput', String(e), { subject: name });
+  }
+}
+
+/** The local names of the folders among `items` that have one. */
+export function childFolderNames(items: readonly DriveItem[], parentRemote: string | undefined): Array<{ localName: string; remotePath: string }> {
+  const out: Array<{ localName: string; remotePath: string }> = [];
+  for (const i of items) {
+    if (!i.isFolder) continue;
+    const localName = safeName(i.name);
+    if (typeof localName === 'string') out.push({ localName, remotePath: parentRemote === undefined ? i.name : `${parentRemote}/${i.name}` });
+  }
+  return out;
+}
+
+/** Two folders among `items` whose local names are the same folder (e.g. "a:b" and "a_b", or "A" and "a" where case does not count). */
+function hasFolderNameClash(items: readonly DriveItem[]): boolean {
+  const keys = new Set<string>();
+  for (const i of items) {
+    if (!i.isFolder) continue;
+    const n = safeName(i.name);
+    if (typeof n !== 'string') continue;
+    const key = localPathKey(n);
+    if (keys.has(key)) return true;
+    keys.add(key);
+  }
+  return false;
+}
+
+/**
+ * The whole walk as lists (files and folders in depth-first listing order,
+ * failures apart). Holds every file: for callers that need them all at once;
+ * the download engine consumes walkDownload as it goes.
+ */
+export async function planDownload(client: DownloadListClient, space: SpaceRef, items: readonly DriveItem[], signal?: AbortSignal): Promise<DownloadPlan> {
   const plan: DownloadPlan = { files: [], folders: [], failures: [] };
-  const flatten = (n: Expanded): void => {
-    if (n.failure) {
-      plan.failures.push({ item: n.item, remotePath: n.remotePath, error: n.failure });
-    } else if (!n.item.isFolder) {
-      plan.files.push({ item: n.item, remotePath: n.remotePath, dirSegments: n.segments.slice(0, -1), localName: n.segments[n.segments.length - 1] });
-    } else {
-      plan.folders.push({ item: n.item, remotePath: n.remotePath, segments: n.segments });
-      n.children.forEach(flatten);
-    }
-  };
-  const roots = await Promise.all(items.map((item) => expand(item, [], undefined)));
-  roots.forEach((r) => r && flatten(r));
+  for await (const e of walkDownload(client, space, items, signal)) {
+    if (e.kind === 'file') plan.files.push({ item: e.item, remotePath: e.remotePath, dirSegments: e.dirSegments, localName: e.localName });
+    else if (e.kind === 'folder') plan.folders.push({ item: e.item, remotePath: e.remotePath, segments: e.segments });
+    else if (e.kind === 'failure') plan.failures.push({ item: e.item, remotePath: e.remotePath, error: e.error });
+  }
   return plan;
 }
 

@@ -43,7 +43,23 @@ describe('DownloadLinkBatcher', () => {
     await b.get('F150');
     await b.get('F249');
     assert.deepEqual(client.calls.map((c) => c.length), [100, 100, 50]);
-    assert.equal(client.calls[2][0], 'F200');
+    // A batch is the file asking plus the earliest queued files without a link.
+    assert.deepEqual([...client.calls[1]].sort(), ids.slice(100, 200).sort());
+    assert.deepEqual([...client.calls[2]].sort(), ids.slice(200).sort());
+  });
+
+  it('takes files added as the run finds them into the next batch, and forgets released ones', async () => {
+    const client = fakeClient();
+    const b = new DownloadLinkBatcher(client, space, []);
+    for (const id of ['A', 'B', 'C']) b.add(id);
+    const a = await b.get('A');
+    assert.ok(await b.get('C'));
+    assert.deepEqual(client.calls, [['A', 'B', 'C']]);
+    assert.equal(await b.get('A'), a, 'the link is reused until the file is released');
+    b.release('A');
+    b.add('D');
+    await b.get('A');
+    assert.deepEqual(client.calls, [['A', 'B', 'C'], ['A', 'D']]);
   });
 
   it('reports a per-file failure for that file only, then asks again for it alone', async () => {
