@@ -30,7 +30,7 @@ export interface FaultMatch {
   method?: string;
   /** part: only this part number. */
   partNumber?: number;
-  /** part: the upload's fileId; download: the downloaded file; api: body.fileId / body.fileIds[] / path. */
+  /** part: the upload's fileId; download: the downloaded file; api: body.fileId / body.fileIds[] / body.parentFileId (a folder's listing) / path. */
   fileId?: string;
   /** api: every named query parameter must have this value, e.g. `{ teamType: '2' }` (teamList of groups only). */
   query?: Record<string, string>;

@@ -339,6 +339,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const ids: string[] = [];
     if (typeof body.fileId === 'string') ids.push(body.fileId);
     if (Array.isArray(body.fileIds)) for (const x of body.fileIds) if (typeof x === 'string') ids.push(x);
+    // A listing is about the folder listed: a fault can target one folder's listing.
+    if (typeof body.parentFileId === 'string') ids.push(body.parentFileId);
     const fault: FaultAction | undefined = faults.take({ target: 'api', method, path: u.pathname, fileIds: ids, query: u.searchParams }, [
       'status',
       'reset',

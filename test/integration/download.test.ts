@@ -18,6 +18,7 @@ import { createKooDrive, KooDrive } from '../../src/core/koodrive';
 import type { ProgressEvent } from '../../src/core/progress';
 import { ConflictQuestion, DownloadDeps, downloadFiles, DownloadOptions, DownloadSummary, resolveDownloadItems } from '../../src/core/transfer/download/downloadFiles';
 import { isPartialName, partialName } from '../../src/core/transfer/localNames';
+import { downloadSelection } from '../../src/core/transfers/downloadSelection';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
 
@@ -160,6 +161,41 @@ describe('download (integration, sandbox over HTTP)', function () {
   });
 
   // ---- failures of single files -------------------------------------------
+
+  it('a folder whose listing failed: the run goes on without it; a retry of that folder (transfer-queue selection) fetches its files and nothing else', async () => {
+    const top = await remoteFolder('retry-top');
+    const sub = await remoteFolder('sub', top);
+    const topFile = await put(top, 'top.txt', Buffer.from('top level'));
+    const subFiles = [await put(sub, 's1.bin', randomBytes(5000)), await put(sub, 's2.bin', randomBytes(7000))];
+    const dir = target();
+    // 404 is never retried: the listing of "sub" fails once, for good.
+    sb.faults.add({ match: { target: 'api', path: '/files/0', fileId: sub }, action: { kind: 'status', status: 404 }, times: 1 });
+    const settled = new Set<string>();
+    const first = await run(await items(top), {
+      targetDir: dir,
+      shouldDownload: downloadSelection({ isSettled: (k) => settled.has(k) }),
+      onFileDone: (r) => settled.add(r.fileId),
+    });
+    assert.equal(sb.faults.firings().length, 1);
+    assert.equal(first.downloaded, 1, JSON.stringify(first.files));
+    assert.deepEqual(first.files.filter((f) => f.status === 'failed').map((f) => f.fileId), [sub]);
+    assert.deepEqual(tree(dir), ['retry-top/', 'retry-top/top.txt']);
+
+    // The queue's Retry: only the failed keys — here the folder, whose files have no key of their own yet.
+    const seq = lastSeq();
+    const retry = await run(await items(top), {
+      targetDir: dir,
+      shouldDownload: downloadSelection({ only: new Set([sub]), isSettled: (k) => settled.has(k) }),
+    });
+    assert.equal(retry.failed, 0, JSON.stringify(retry.files));
+    assert.equal(retry.downloaded, 2);
+    assert.deepEqual(tree(dir), ['retry-top/', 'retry-top/sub/', 'retry-top/sub/s1.bin', 'retry-top/sub/s2.bin', 'retry-top/top.txt']);
+    assertSameAsSandbox(path.join(dir, 'retry-top/sub/s1.bin'), subFiles[0]);
+    assertSameAsSandbox(path.join(dir, 'retry-top/sub/s2.bin'), subFiles[1]);
+    // Two GETs for the two files of "sub": top.txt (settled in the first run) is not fetched again.
+    assert.equal(gets(seq).length, 2);
+    assert.ok(!retry.files.some((f) => f.fileId === topFile));
+  });
 
   it('a partial batch failure fails that file only; a retryable one is fetched again alone', async () => {
     const folder = await remoteFolder();

@@ -9,6 +9,7 @@ import type { DriveItem, Space } from '../../core/api/models';
 import type { KooDriveError } from '../../core/errors';
 import type { ProgressEvent } from '../../core/progress';
 import { discardDownloadPartials, discardUploadState, downloadPartials, uploadStateBytes } from '../../core/transfers/discardState';
+import { downloadSelection } from '../../core/transfers/downloadSelection';
 import { RunContext, RunView, TransferQueue } from '../../core/transfers/transferQueue';
 import type { TransferJournal } from '../../core/transfers/transferJournal';
 import { runUploadJob } from '../../core/transfers/uploadRun';
@@ -182,7 +183,7 @@ export class TransferService {
             ctx.fileProgress(ev.subject, ev.bytesDone, ev.phase);
             watcher()?.onProgress?.(ev);
           },
-          shouldDownload: (id) => (ctx.only ? ctx.only.has(id) : !ctx.isSettled(id)),
+          shouldDownload: downloadSelection(ctx),
           acquireSlot: () => ctx.acquireSlot(),
           onFileStart: (f) => {
             subjects.set(f.fileId, f.subject);

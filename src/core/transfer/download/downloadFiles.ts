@@ -81,8 +81,12 @@ export interface DownloadOptions {
   onProgress?: ProgressListener;
   /** fsync each file before moving it into place (default true). */
   fsync?: boolean;
-  /** Leave a file out (settled in an earlier, interrupted run of the transfer queue). */
-  shouldDownload?(fileId: string): boolean;
+  /**
+   * Leave a file out (settled in an earlier, interrupted run of the transfer
+   * queue). `enclosingFolderIds`: the folders above it within the selection,
+   * outermost first (a retry of a folder whose listing failed wants its files).
+   */
+  shouldDownload?(fileId: string, enclosingFolderIds: readonly string[]): boolean;
   /** A slot of a shared limit on files in flight (the transfer queue); released when the file is settled. */
   acquireSlot?(): Promise<() => void>;
   /** `subject` is the local path progress events use for this file. */
@@ -231,7 +235,7 @@ async function run(
           });
           continue;
         }
-        if (opts.shouldDownload && !opts.shouldDownload(e.item.id)) continue;
+        if (opts.shouldDownload && !opts.shouldDownload(e.item.id, folderStack.map((f) => f.item.id))) continue;
         for (const f of folderStack) f.hasFiles = true;
         queue.push({ job: { item: e.item, remotePath: e.remotePath, dirSegments: e.dirSegments, localName: e.localName }, seq: seq++ });
         engine.links.add(e.item.id);
