@@ -5,6 +5,7 @@
  * testing less.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { defaultSha256Engine, type Sha256Options } from '../../../src/core/hash/sha256';
 import { loadNativeSha256, nativeBinaryName, type NativeSha256Binding } from '../../../src/core/hash/sha256Native';
@@ -37,4 +38,19 @@ export function enginesUnderTest(): EngineUnderTest[] {
   if (defaultSha256Engine() === 'wasm') out.push({ name: 'wasm', options: { engine: 'wasm' } });
   out.push({ name: 'js', options: { engine: 'js' } });
   return out;
+}
+
+/**
+ * Paths for the fallback tests, inside `dir`: `missing` (no binary there) and
+ * `broken` (a real build of the addon whose compression is deliberately
+ * wrong, so its self-test fails; built only where native code is expected).
+ */
+export function fallbackBinaries(dir: string): { missing: string; broken: string } {
+  const missing = path.join(dir, 'no-such-dir', nativeBinaryName());
+  const broken = path.join(dir, 'sha256-broken.node');
+  if (NATIVE_EXPECTED) {
+    const r = spawnSync(process.execPath, ['src/native/buildNative.js', '--broken-for-tests', broken], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `building the broken test variant failed: ${r.stderr}`);
+  }
+  return { missing, broken };
 }
