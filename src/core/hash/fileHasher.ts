@@ -14,6 +14,7 @@ import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { KooDriveError, localIoError } from '../errors';
+import { readFully } from '../fileReads';
 import { PROGRESS_INTERVAL_BYTES } from './hashProtocol';
 import { defaultSha256Engine, Sha256, WASM_SLICE_BYTES, type Sha256Engine, type Sha256Options } from './sha256';
 
@@ -111,17 +112,6 @@ function checkStats(job: FileHashJob, st: Stats): void {
   if (job.mtimeMs !== undefined && st.mtimeMs !== job.mtimeMs) {
     throw sourceChanged(job.path, `modified at ${new Date(st.mtimeMs).toISOString()}`);
   }
-}
-
-/** Reads until `length` bytes are in `buf` or the file ends; returns the count. */
-async function readFully(fh: FileHandle, buf: Uint8Array, length: number, position: number): Promise<number> {
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got;
 }
 
 function readFullySync(fd: number, buf: Uint8Array, length: number, position: number): number {

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { undici } from '../api/undiciLazy';
 import { errorFromStorage, errorFromTransport, parseRetryAfter } from '../api/errorMapping';
 import { KooDriveError, localIoError } from '../errors';
+import { readFully } from '../fileReads';
 
 /** perf-notes: ≥ 1 MiB reads make undici `request` 1.5–2× faster than 64 KiB ones. */
 const READ_CHUNK = 1024 * 1024;
@@ -87,13 +88,9 @@ async function readWholePart(o: PutRangeOptions, buffer: Buffer): Promise<{ body
   } catch (e) {
     throw localIoError(e, o.path, 'read');
   }
-  let got = 0;
+  let got: number;
   try {
-    while (got < o.size) {
-      const { bytesRead } = await fh.read(buffer, got, o.size - got, o.offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
+    got = await readFully(fh, buffer, o.size, o.offset);
   } catch (e) {
     throw localIoError(e, o.path, 'read');
   } finally {

@@ -16,7 +16,7 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { API_CODE } from '../../api/errorMapping';
@@ -25,6 +25,7 @@ import type { SpaceRef } from '../../api/models';
 import type { AutoRenameMode, CreateFileResponse, CreateRevisionResponse, MultiPartInfo } from '../../api/types';
 import { linkedAbortController, throwIfAborted } from '../../cancellation';
 import { KooDriveError, localIoError } from '../../errors';
+import { readFully } from '../../fileReads';
 import { Logger, silentLogger } from '../../logger';
 import type { ProgressListener } from '../../progress';
 import { checkRemoteName } from '../../remoteNames';
@@ -191,10 +192,10 @@ class FileUpload {
       this.mtimeMs = st.mtimeMs;
       this.plan = planParts(st.size, this.opts.partSize, this.localPath);
       if (st.size > 0 && st.size <= IN_MEMORY_MAX && this.plan.parts.length === 1) {
-        this.bytes = await readFully(fh, st.size, this.localPath);
+        this.bytes = await readStart(fh, st.size, this.localPath);
         this.preHash = sha256Hex(this.bytes.subarray(0, PREHASH_BYTES));
       } else {
-        this.preHash = sha256Hex(await readFully(fh, Math.min(PREHASH_BYTES, st.size), this.localPath));
+        this.preHash = sha256Hex(await readStart(fh, Math.min(PREHASH_BYTES, st.size), this.localPath));
       }
     } catch (e) {
       throw KooDriveError.is(e) ? e : localIoError(e, this.localPath, 'read');
@@ -527,14 +528,8 @@ function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** `size` bytes from the start of an open file; fewer means the file shrank under us. */
-async function readFully(fh: import('node:fs/promises').FileHandle, size: number, localPath: string): Promise<Buffer> {
+async function readStart(fh: FileHandle, size: number, localPath: string): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(size);
-  let got = 0;
-  while (got < size) {
-    const { bytesRead } = await fh.read(buf, got, size - got, got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  if (got < size) throw new KooDriveError('SourceChanged', `${localPath} became shorter while it was being read; upload it again when it is no longer changing.`, { subject: localPath });
+  if ((await readFully(fh, buf, size, 0)) < size) throw new KooDriveError('SourceChanged', `${localPath} became shorter while it was being read; upload it again when it is no longer changing.`, { subject: localPath });
   return buf;
 }
