@@ -313,7 +313,8 @@ async function run(
  * either is walked), every claim is kept for the rest of the run instead.
  */
 class LocalClaims {
-  private readonly byDir = new Map<string, Map<string, { remotePath: string; folder: boolean }>>();
+  /** Local folder key -> local path key -> the remote path that claimed it. */
+  private readonly byDir = new Map<string, Map<string, string>>();
   private readonly walking = new Map<string, number>();
   private keepEverything = false;
 
@@ -323,7 +324,7 @@ class LocalClaims {
 
   /** A folder's local name, claimed in its parent's scope (two folders may share one: they merge). */
   claimFolder(localPath: string, remotePath: string): void {
-    if (!this.get(localPath)) this.scope(path.dirname(localPath)).set(localPathKey(localPath), { remotePath, folder: true });
+    if (this.get(localPath) === undefined) this.scope(path.dirname(localPath)).set(localPathKey(localPath), remotePath);
   }
 
   /** The walk entered a folder: the claims of its contents are kept until it (and any folder merged into it) is left. */
@@ -346,8 +347,8 @@ class LocalClaims {
   /** Claims `localPath` for a file; returns the remote path that has it already, if any. */
   claim(localPath: string, remotePath: string): string | undefined {
     const existing = this.get(localPath);
-    if (existing) return existing.remotePath;
-    this.scope(path.dirname(localPath)).set(localPathKey(localPath), { remotePath, folder: false });
+    if (existing !== undefined) return existing;
+    this.scope(path.dirname(localPath)).set(localPathKey(localPath), remotePath);
     return undefined;
   }
 
@@ -355,11 +356,12 @@ class LocalClaims {
     return this.get(localPath) !== undefined;
   }
 
-  private get(localPath: string): { remotePath: string; folder: boolean } | undefined {
+  /** The remote path that claimed `localPath`, if any. */
+  private get(localPath: string): string | undefined {
     return this.byDir.get(localPathKey(path.dirname(localPath)))?.get(localPathKey(localPath));
   }
 
-  private scope(dir: string): Map<string, { remotePath: string; folder: boolean }> {
+  private scope(dir: string): Map<string, string> {
     const key = localPathKey(dir);
     let m = this.byDir.get(key);
     if (!m) {

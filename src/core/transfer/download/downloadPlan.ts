@@ -134,7 +134,7 @@ export async function* walkDownload(
     claimed.add(item.id);
     top.push(item);
   }
-  if (hasFolderNameClash(top)) hooks.onMergedFolders?.();
+  if (hasNameClash(childFolderNames(top, undefined))) hooks.onMergedFolders?.();
 
   const stack: Frame[] = [{ item: { id: '', name: '', isFolder: true, fileType: '10', size: 0 }, remotePath: '', segments: [], children: top, next: 0 }];
   const lookAhead = (frame: Frame): void => {
@@ -191,8 +191,9 @@ export async function* walkDownload(
       if (c.isFolder) claimed.add(c.id);
       children.push(c);
     }
-    if (hasFolderNameClash(children)) hooks.onMergedFolders?.();
-    yield { kind: 'folder', item, remotePath, segments, childFolders: childFolderNames(children, remotePath) };
+    const childFolders = childFolderNames(children, remotePath);
+    if (hasNameClash(childFolders)) hooks.onMergedFolders?.();
+    yield { kind: 'folder', item, remotePath, segments, childFolders };
     stack.push({ item, remotePath, segments, children, next: 0 });
   }
 }
@@ -217,14 +218,11 @@ export function childFolderNames(items: readonly DriveItem[], parentRemote: stri
   return out;
 }
 
-/** Two folders among `items` whose local names are the same folder (e.g. "a:b" and "a_b", or "A" and "a" where case does not count). */
-function hasFolderNameClash(items: readonly DriveItem[]): boolean {
+/** Two of these folders land on the same local folder (e.g. "a:b" and "a_b", or "A" and "a" where case does not count). */
+function hasNameClash(folders: ReadonlyArray<{ localName: string }>): boolean {
   const keys = new Set<string>();
-  for (const i of items) {
-    if (!i.isFolder) continue;
-    const n = safeName(i.name);
-    if (typeof n !== 'string') continue;
-    const key = localPathKey(n);
+  for (const f of folders) {
+    const key = localPathKey(f.localName);
     if (keys.has(key)) return true;
     keys.add(key);
   }
