@@ -29,17 +29,11 @@ export interface PlannedFolder {
   segments: string[];
 }
 
+/** An item that cannot be downloaded at all: an unsafe name, a folder that could not be listed. */
 export interface PlanFailure {
   item: DriveItem;
   remotePath: string;
   error: KooDriveError;
-}
-
-export interface DownloadPlan {
-  files: PlannedFile[];
-  folders: PlannedFolder[];
-  /** Items that cannot be downloaded at all: unsafe names, folders that could not be listed. */
-  failures: PlanFailure[];
 }
 
 /** Lists `folderId` completely. */
@@ -227,21 +221,6 @@ function hasNameClash(folders: ReadonlyArray<{ localName: string }>): boolean {
     keys.add(key);
   }
   return false;
-}
-
-/**
- * The whole walk as lists (files and folders in depth-first listing order,
- * failures apart). Holds every file: for callers that need them all at once;
- * the download engine consumes walkDownload as it goes.
- */
-export async function planDownload(client: DownloadListClient, space: SpaceRef, items: readonly DriveItem[], signal?: AbortSignal): Promise<DownloadPlan> {
-  const plan: DownloadPlan = { files: [], folders: [], failures: [] };
-  for await (const e of walkDownload(client, space, items, signal)) {
-    if (e.kind === 'file') plan.files.push({ item: e.item, remotePath: e.remotePath, dirSegments: e.dirSegments, localName: e.localName });
-    else if (e.kind === 'folder') plan.folders.push({ item: e.item, remotePath: e.remotePath, segments: e.segments });
-    else if (e.kind === 'failure') plan.failures.push({ item: e.item, remotePath: e.remotePath, error: e.error });
-  }
-  return plan;
 }
 
 /** At most `limit` tasks at a time, the others wait in order. */

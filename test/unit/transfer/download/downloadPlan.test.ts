@@ -1,7 +1,19 @@
 import * as assert from 'node:assert/strict';
 import type { DriveItem, Page } from '../../../../src/core/api/models';
 import { KooDriveError } from '../../../../src/core/errors';
-import { DownloadListClient, LISTING_CONCURRENCY, listAllChildren, planDownload } from '../../../../src/core/transfer/download/downloadPlan';
+import type { SpaceRef } from '../../../../src/core/api/models';
+import { DownloadListClient, LISTING_CONCURRENCY, listAllChildren, PlanFailure, PlannedFile, PlannedFolder, walkDownload } from '../../../../src/core/transfer/download/downloadPlan';
+
+/** The whole walk collected as lists (files and folders in depth-first listing order, failures apart). */
+async function planDownload(client: DownloadListClient, space: SpaceRef, items: readonly DriveItem[]): Promise<{ files: PlannedFile[]; folders: PlannedFolder[]; failures: PlanFailure[] }> {
+  const plan = { files: [] as PlannedFile[], folders: [] as PlannedFolder[], failures: [] as PlanFailure[] };
+  for await (const e of walkDownload(client, space, items)) {
+    if (e.kind === 'file') plan.files.push({ item: e.item, remotePath: e.remotePath, dirSegments: e.dirSegments, localName: e.localName });
+    else if (e.kind === 'folder') plan.folders.push({ item: e.item, remotePath: e.remotePath, segments: e.segments });
+    else if (e.kind === 'failure') plan.failures.push({ item: e.item, remotePath: e.remotePath, error: e.error });
+  }
+  return plan;
+}
 
 const dir = (id: string, name = id): DriveItem => ({ id, name, isFolder: true, fileType: '10', size: 0 });
 const file = (id: string, name = id): DriveItem => ({ id, name, isFolder: false, fileType: '26', size: 1 });
