@@ -211,7 +211,11 @@ describe('Transfers view', function () {
       return dir;
     });
     await sb.admin.addFaults({ match: { target: 'part' }, action: { kind: 'delay', ms: 700 }, times: 1000 });
-    const commands = folders.map((f) => upload([f]));
+    // b starts once a is running: slots are work-conserving (a run that asks while a slot is free gets it), so two
+    // runs started at the same instant may begin in either order; a run started later must queue behind a running one.
+    const commands = [upload([folders[0]])];
+    await waitForState('queue-a', 'running');
+    commands.push(upload([folders[1]]));
     let peak = 0;
     let bWaitedWhileABusy = false;
     for (let i = 0; i < 600; i++) {
