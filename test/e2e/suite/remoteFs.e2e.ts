@@ -76,7 +76,25 @@ describe('koodrive: files in the editor (e2e)', function () {
     // The window becomes a multi-root workspace (VS Code restarts the extension host).
     const folderName = `KooDrive · ${personal}/Documents`;
     const explorerFolder = h.page!.locator('.explorer-folders-view .monaco-list-row', { hasText: folderName });
-    await explorerFolder.first().waitFor({ timeout: 60_000 });
+    try {
+      await explorerFolder.first().waitFor({ timeout: 30_000 });
+    } catch {
+      // In the browser (code-server) the first folder added to a single-folder
+      // window turns it into an untitled workspace by reloading the page, and
+      // the workspace file is written while the page unloads: code-server
+      // 4.139.1 then comes back as an empty untitled workspace, on a quiet
+      // machine as well ("No Folder Opened";
+      // the web workbench logs "Long running operations during shutdown are
+      // unsupported in the web"). The window is a workspace now, so a second
+      // Add to Workspace adds the folder without that transition — what a user
+      // would do. It must then show the folder (the check below is unchanged).
+      console.log('[e2e] the workspace came back without the folder (code-server transition); adding it again');
+      await wb.openViewContainer('KooDrive');
+      await treeRow(personal).waitFor({ timeout: 60_000 });
+      await wb.expand(treeRow(personal));
+      await wb.contextMenu(treeRow('Documents'), 'Add to Workspace');
+      await explorerFolder.first().waitFor({ timeout: 60_000 });
+    }
     // An expand that lands while the restarted extension host has not yet
     // registered the koodrive: provider shows nothing: collapse, refresh the
     // Explorer and expand again until the folder's files appear.
