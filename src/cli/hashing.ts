@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HashPool } from '../core/hash/hashPool';
-import { ResumeStore } from '../core/transfer/upload/resumeStore';
-import { DownloadRecords } from '../core/transfers/downloadRecords';
-import type { UploadDeps } from '../core/transfer/upload/uploadFile';
+import { ResumeStore } from '../core/upload/resumeStore';
+import { DownloadRecords } from '../core/queue/downloadRecords';
+import type { UploadDeps } from '../core/upload/uploadFile';
 import type { CliContext } from './context';
 
 /** One hash pool per CLI run, closed when the command ends. KOODRIVE_HASH_IMPL picks the SHA-256 implementation (default auto). */

@@ -12,9 +12,9 @@ import { hashImplPreference, type HashImplPreference } from '../core/hash/hashIm
 import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
 import { DriveChanges } from '../core/remoteFs/driveChanges';
-import { ResumeStore } from '../core/transfer/upload/resumeStore';
-import { pruneExpiredUploads } from '../core/transfers/resumeInventory';
-import { TransferJournal } from '../core/transfers/transferJournal';
+import { ResumeStore } from '../core/upload/resumeStore';
+import { pruneExpiredUploads } from '../core/queue/resumeInventory';
+import { TransferJournal } from '../core/queue/transferJournal';
 import { Session } from './auth/session';
 import { CONTEXT_KEYS, TRANSFERS_VIEW_ID, VIEW_ID } from './commands/commandIds';
 import { registerCommands } from './commands/registerCommands';

@@ -6,8 +6,8 @@
  */
 import type { Space, SpaceRef } from '../core/api/models';
 import type { Logger } from '../core/logger';
-import type { FileHasher } from '../core/transfer/upload/fileHasher';
-import type { ResumeStore } from '../core/transfer/upload/resumeStore';
+import type { FileHasher } from '../core/upload/fileHasher';
+import type { ResumeStore } from '../core/upload/resumeStore';
 import type { Session } from './auth/session';
 import type { CommandId } from './commands/commandIds';
 import type { Settings } from './settings';

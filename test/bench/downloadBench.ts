@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { staticCredentials } from '../../src/core/api/credentials';
 import { createKooDrive } from '../../src/core/koodrive';
-import { downloadFiles } from '../../src/core/transfer/download/downloadFiles';
+import { downloadFiles } from '../../src/core/download/downloadFiles';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

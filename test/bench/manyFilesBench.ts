@@ -23,10 +23,10 @@ import * as path from 'node:path';
 import { staticCredentials } from '../../src/core/api/credentials';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { createKooDrive } from '../../src/core/koodrive';
-import { downloadFiles } from '../../src/core/transfer/download/downloadFiles';
-import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
-import { RunContext, TransferQueue } from '../../src/core/transfers/transferQueue';
-import { runUploadJob } from '../../src/core/transfers/uploadRun';
+import { downloadFiles } from '../../src/core/download/downloadFiles';
+import { ResumeStore } from '../../src/core/upload/resumeStore';
+import { RunContext, TransferQueue } from '../../src/core/queue/transferQueue';
+import { runUploadJob } from '../../src/core/queue/uploadRun';
 import type { Sandbox } from '../../src/sandbox/server';
 import type { NodeRecord, RevisionRecord, Store } from '../../src/sandbox/store';
 

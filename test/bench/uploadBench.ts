@@ -25,9 +25,9 @@ import * as path from 'node:path';
 import { staticCredentials } from '../../src/core/api/credentials';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
-import { planParts } from '../../src/core/transfer/upload/partPlan';
-import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
-import { uploadFolder } from '../../src/core/transfer/upload/uploadFolder';
+import { planParts } from '../../src/core/upload/partPlan';
+import { uploadFile } from '../../src/core/upload/uploadFile';
+import { uploadFolder } from '../../src/core/upload/uploadFolder';
 
 const MiB = 1024 * 1024;
 const WORKER = path.resolve(__dirname, '../../../dist/hashWorker.js');

@@ -16,9 +16,9 @@ import { KooDriveError } from '../../src/core/errors';
 import { localTree } from './helpers';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
 import type { ProgressEvent } from '../../src/core/progress';
-import { ConflictQuestion, DownloadDeps, downloadFiles, DownloadOptions, DownloadSummary, resolveDownloadItems } from '../../src/core/transfer/download/downloadFiles';
-import { isPartialName, partialName } from '../../src/core/transfer/localNames';
-import { downloadSelection } from '../../src/core/transfers/downloadSelection';
+import { ConflictQuestion, DownloadDeps, downloadFiles, DownloadOptions, DownloadSummary, resolveDownloadItems } from '../../src/core/download/downloadFiles';
+import { isPartialName, partialName } from '../../src/core/bytes/localNames';
+import { downloadSelection } from '../../src/core/queue/downloadSelection';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
 

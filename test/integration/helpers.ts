@@ -14,8 +14,8 @@ import { staticCredentials } from '../../src/core/api/credentials';
 import type { Space } from '../../src/core/api/models';
 import { HashPool } from '../../src/core/hash/hashPool';
 import { createKooDrive, KooDrive } from '../../src/core/koodrive';
-import { ResumeStore } from '../../src/core/transfer/upload/resumeStore';
-import type { UploadDeps } from '../../src/core/transfer/upload/uploadFile';
+import { ResumeStore } from '../../src/core/upload/resumeStore';
+import type { UploadDeps } from '../../src/core/upload/uploadFile';
 import { Sandbox, SandboxOptions, startSandbox } from '../../src/sandbox/server';
 import { seededChunks } from './seededData';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdir, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
-import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
+import { uploadFile } from '../../src/core/upload/uploadFile';
 import { MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from './helpers';
 import { spawnCli } from './faults/support';
 

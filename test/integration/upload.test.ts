@@ -3,9 +3,9 @@ import { appendFile, mkdir, readFile, symlink, utimes, writeFile } from 'node:fs
 import * as path from 'node:path';
 import { KooDriveError } from '../../src/core/errors';
 import type { ProgressEvent } from '../../src/core/progress';
-import { MIN_PART_SIZE } from '../../src/core/transfer/upload/partPlan';
-import { uploadFile, UploadTarget } from '../../src/core/transfer/upload/uploadFile';
-import { uploadFolder } from '../../src/core/transfer/upload/uploadFolder';
+import { MIN_PART_SIZE } from '../../src/core/upload/partPlan';
+import { uploadFile, UploadTarget } from '../../src/core/upload/uploadFile';
+import { uploadFolder } from '../../src/core/upload/uploadFolder';
 import { proofCode } from '../../src/sandbox/proofCode';
 import { MiB, partPuts, waitFor, requestsTo, sha256, startWorld, World, writeRandomFile } from './helpers';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { HashImpl } from '../../src/core/hash/hashImpl';
 import { HashPool } from '../../src/core/hash/hashPool';
-import { uploadFile } from '../../src/core/transfer/upload/uploadFile';
+import { uploadFile } from '../../src/core/upload/uploadFile';
 import { MiB, partPuts, requestsTo, sha256, startWorld, World, WORKER_PATH, writeRandomFile } from './helpers';
 import { spawnCli } from './faults/support';
 

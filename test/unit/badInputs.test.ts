@@ -14,8 +14,8 @@ import { KooDriveClient } from '../../src/core/api/koodriveClient';
 import { normalizeEndpoint } from '../../src/core/endpoint';
 import { KooDriveError } from '../../src/core/errors';
 import { checkRemoteName, remoteNameProblem } from '../../src/core/remoteNames';
-import { resolveInside, toLocalName } from '../../src/core/transfer/localNames';
-import { checkFileSize, checkPartSize, MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE, planParts } from '../../src/core/transfer/upload/partPlan';
+import { resolveInside, toLocalName } from '../../src/core/bytes/localNames';
+import { checkFileSize, checkPartSize, MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE, planParts } from '../../src/core/upload/partPlan';
 
 const MiB = 1024 * 1024;
 

@@ -3,7 +3,7 @@ import { parseCommandArgs } from '../args';
 import type { ProgressEvent } from '../../core/progress';
 import { KooDriveError } from '../../core/errors';
 import { resolveSpace } from '../../core/spaces';
-import { ConflictPolicy, DownloadFileResult, downloadFiles, resolveDownloadItems } from '../../core/transfer/download/downloadFiles';
+import { ConflictPolicy, DownloadFileResult, downloadFiles, resolveDownloadItems } from '../../core/download/downloadFiles';
 import { CliContext, formatBytes } from '../context';
 import { downloadRecordsFor } from '../hashing';
 import { parseChoice, parsePositiveInt } from '../parse';

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseCommandArgs } from '../args';
 import { localIoError } from '../../core/errors';
-import { planParts } from '../../core/transfer/upload/partPlan';
+import { planParts } from '../../core/upload/partPlan';
 import { CliContext, formatBytes } from '../context';
 import { hashFileInProcess } from '../../core/hash/inProcessHash';
 import { defaultNativeBinaryPath } from '../../core/hash/sha256Native';

@@ -1,7 +1,7 @@
 import { HelpRequested, parseCommandArgs } from '../args';
 import { resolveSpace } from '../../core/spaces';
-import { sameAsLatestRevision } from '../../core/transfer/upload/sameAsLatest';
-import { uploadFile } from '../../core/transfer/upload/uploadFile';
+import { sameAsLatestRevision } from '../../core/upload/sameAsLatest';
+import { uploadFile } from '../../core/upload/uploadFile';
 import { CliContext, formatBytes, table } from '../context';
 import { uploadDepsFor } from '../hashing';
 import { parseByteSize } from '../parse';

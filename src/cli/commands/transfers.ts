@@ -8,7 +8,7 @@
  * unfinished downloads too.
  */
 import { parseCommandArgs } from '../args';
-import { clearResumable, listResumable, Resumable } from '../../core/transfers/resumeInventory';
+import { clearResumable, listResumable, Resumable } from '../../core/queue/resumeInventory';
 import { CliContext, formatBytes, table } from '../context';
 import { stateDir } from '../hashing';
 import { usageError } from '../usage';

@@ -14,7 +14,7 @@ import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { KooDriveError, localIoError } from '../errors';
-import { readFully } from '../fileReads';
+import { readFully } from '../bytes/fileReads';
 import { PROGRESS_INTERVAL_BYTES } from './hashProtocol';
 import { defaultSha256Engine, Sha256, WASM_SLICE_BYTES, type Sha256Engine, type Sha256Options } from './sha256';
 

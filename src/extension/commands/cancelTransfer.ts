@@ -4,7 +4,7 @@
  * already sent, counting what the upload engine's resume store recorded
  * (after a reload the run's own counters know only the finished files).
  */
-import { uploadStateBytes } from '../../core/transfers/discardState';
+import { uploadStateBytes } from '../../core/queue/discardState';
 import { formatBytes } from '../../core/format';
 import { l10n } from '../l10n';
 import type { Services } from '../services';

@@ -4,7 +4,7 @@
  * uploaded through the extension), or of a file picked once in a quick pick.
  */
 import * as path from 'node:path';
-import { uploadFile } from '../../core/transfer/upload/uploadFile';
+import { uploadFile } from '../../core/upload/uploadFile';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import { localFileFromArg, resolveRemoteFile } from '../targets';

@@ -13,7 +13,7 @@ import type { DriveChanges } from '../../core/remoteFs/driveChanges';
 import { RemoteFileSystem, RemoteStat } from '../../core/remoteFs/remoteFileSystem';
 import { findSpaceByKey } from '../../core/remoteFs/remotePath';
 import { listSpaces } from '../../core/spaces';
-import type { FileHasher } from '../../core/transfer/upload/fileHasher';
+import type { FileHasher } from '../../core/upload/fileHasher';
 import { l10n } from '../l10n';
 import type { RemoteFilesPort, SessionPort, TreePort } from '../services';
 import type { Settings } from '../settings';

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Space } from '../../core/api/models';
-import { localPathKey } from '../../core/transfer/localNames';
+import { localPathKey } from '../../core/bytes/localNames';
 import type { KeyValueStore } from './keyValueStore';
 
 export interface FileLink {

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { KooDriveError } from '../../core/errors';
-import type { ConflictPolicy, UploadResult } from '../../core/transfer/upload/uploadFile';
+import type { ConflictPolicy, UploadResult } from '../../core/upload/uploadFile';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { RemoteFolderRef } from '../stores/recentPlaces';

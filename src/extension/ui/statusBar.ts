@@ -5,7 +5,7 @@
  * koodrive.transferring context key.
  */
 import * as vscode from 'vscode';
-import type { TransferQueue } from '../../core/transfers/transferQueue';
+import type { TransferQueue } from '../../core/queue/transferQueue';
 import { CONTEXT_KEYS, TRANSFERS_VIEW_ID } from '../commands/commandIds';
 import { l10n } from '../l10n';
 import { summarize } from '../views/transfersPresentation';

@@ -4,8 +4,8 @@
  * in flight and the files that failed, each with its reason. Finished files
  * are only counted: a folder of 100 000 files is one row and a few children.
  */
-import type { RunView } from '../../core/transfers/transferQueue';
-import type { FailedFile, RunState } from '../../core/transfers/transferRun';
+import type { RunView } from '../../core/queue/transferQueue';
+import type { FailedFile, RunState } from '../../core/queue/transferRun';
 import { l10n } from '../l10n';
 import { formatBytes, formatSpeed, percent } from '../ui/format';
 

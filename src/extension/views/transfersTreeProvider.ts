@@ -4,7 +4,7 @@
  * view redraws a few times a second at most).
  */
 import * as vscode from 'vscode';
-import type { TransferQueue } from '../../core/transfers/transferQueue';
+import type { TransferQueue } from '../../core/queue/transferQueue';
 import { childrenOf, presentChild, presentRun, TransferNode, TransferPresentation } from './transfersPresentation';
 
 const REFRESH_MS = 400;

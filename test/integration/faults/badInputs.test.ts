@@ -18,10 +18,10 @@ import { staticCredentials } from '../../../src/core/api/credentials';
 import type { DriveItem } from '../../../src/core/api/models';
 import { KooDriveError } from '../../../src/core/errors';
 import { createKooDrive } from '../../../src/core/koodrive';
-import { downloadFiles } from '../../../src/core/transfer/download/downloadFiles';
-import { MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../../../src/core/transfer/upload/partPlan';
-import { uploadFile, UploadTarget } from '../../../src/core/transfer/upload/uploadFile';
-import { uploadFolder } from '../../../src/core/transfer/upload/uploadFolder';
+import { downloadFiles } from '../../../src/core/download/downloadFiles';
+import { MAX_FILE_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../../../src/core/upload/partPlan';
+import { uploadFile, UploadTarget } from '../../../src/core/upload/uploadFile';
+import { uploadFolder } from '../../../src/core/upload/uploadFolder';
 import type { Store } from '../../../src/sandbox/store';
 import { startWorld, World } from '../helpers';
 import {

@@ -19,11 +19,11 @@ import { ApiTransport } from '../../../src/core/api/httpTransport';
 import { KooDriveClient } from '../../../src/core/api/koodriveClient';
 import { staticCredentials } from '../../../src/core/api/credentials';
 import { KooDriveError } from '../../../src/core/errors';
-import { DownloadDeps, downloadFiles, DownloadSummary } from '../../../src/core/transfer/download/downloadFiles';
-import { partialName } from '../../../src/core/transfer/localNames';
-import { MIN_PART_SIZE } from '../../../src/core/transfer/upload/partPlan';
-import { uploadFile, UploadTarget } from '../../../src/core/transfer/upload/uploadFile';
-import { uploadFolder } from '../../../src/core/transfer/upload/uploadFolder';
+import { DownloadDeps, downloadFiles, DownloadSummary } from '../../../src/core/download/downloadFiles';
+import { partialName } from '../../../src/core/bytes/localNames';
+import { MIN_PART_SIZE } from '../../../src/core/upload/partPlan';
+import { uploadFile, UploadTarget } from '../../../src/core/upload/uploadFile';
+import { uploadFolder } from '../../../src/core/upload/uploadFolder';
 import { MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from '../helpers';
 import {
   assertFired, assertNotOnDrive, assertStoredAs, canSwitchUser, cli, depsFor, driveWithToken, errorLines, itemsOf, localTree, mark,

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { MIN_PART_SIZE } from '../../../src/core/transfer/upload/partPlan';
+import { MIN_PART_SIZE } from '../../../src/core/upload/partPlan';
 import { startWorld, waitFor, World, writeRandomFile } from '../helpers';
 import { cli, CliOptions, CliResult, mark, newSessionToken, remoteAt, since, spawnCli } from './support';
 

@@ -12,7 +12,7 @@ import { HashPool } from '../../../src/core/hash/hashPool';
 import { createKooDrive, KooDriveOptions } from '../../../src/core/koodrive';
 import type { Logger } from '../../../src/core/logger';
 import { listSpaces } from '../../../src/core/spaces';
-import { ResumeStore } from '../../../src/core/transfer/upload/resumeStore';
+import { ResumeStore } from '../../../src/core/upload/resumeStore';
 import { SecretStore, Session } from '../../../src/extension/auth/session';
 import type { CommandId } from '../../../src/extension/commands/commandIds';
 import type { HostPort, Services, TreePort } from '../../../src/extension/services';

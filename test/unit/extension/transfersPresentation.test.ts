@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RunView } from '../../../src/core/transfers/transferQueue';
-import type { RunState } from '../../../src/core/transfers/transferRun';
+import type { RunView } from '../../../src/core/queue/transferQueue';
+import type { RunState } from '../../../src/core/queue/transferRun';
 import { childrenOf, MAX_FAILED_SHOWN, presentChild, presentRun, summarize } from '../../../src/extension/views/transfersPresentation';
 
 const ROOT = path.resolve(__dirname, '../../../..');
