@@ -6,7 +6,7 @@
  * the same executor with nobody watching: the view is its progress.
  */
 import type { DriveItem, Space, SpaceRef } from '../../core/api/models';
-import type { KooDriveError } from '../../core/errors';
+import { KooDriveError } from '../../core/errors';
 import type { FileHasher } from '../../core/hash/fileHasher';
 import type { Logger } from '../../core/logger';
 import type { ProgressEvent } from '../../core/progress';
@@ -94,6 +94,26 @@ export class TransferService {
       void this.queue.settled(run.id).finally(() => this.observers.delete(run.id));
     }
     return run;
+  }
+
+  /**
+   * Waits for a run started from a notification: the notification's Cancel
+   * pauses the run (it stays in the Transfers view, resumable). Resolves with
+   * the run when it ends done or failed file by file; throws the run's own
+   * error when it failed as a whole, and Cancelled when it was paused,
+   * cancelled or interrupted.
+   */
+  async watch(runId: string, signal: AbortSignal, what: string): Promise<RunView> {
+    const pause = (): void => void this.queue.pause(runId);
+    signal.addEventListener('abort', pause, { once: true });
+    try {
+      const end = await this.queue.settled(runId);
+      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', `${what} paused, cancelled or interrupted`);
+      if (end.error) throw this.queue.errorOf(runId) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
+      return end;
+    } finally {
+      signal.removeEventListener('abort', pause);
+    }
   }
 
   /**
