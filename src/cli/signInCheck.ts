@@ -1,0 +1,21 @@
+/**
+ * The one call that tells whether an endpoint, user id and token work
+ * together: the user's personal space (cheap, and every other command needs
+ * it first anyway). Used by `login` before saving and by `whoami`.
+ */
+import { staticCredentials } from '../core/api/credentials';
+import type { Space } from '../core/api/models';
+import { createKooDrive } from '../core/koodrive';
+import type { CliContext } from './context';
+
+export async function checkSignIn(ctx: CliContext, s: { endpoint: string; userId: string; token: string }): Promise<Space> {
+  // Two attempts, not five: the user is waiting for a yes or no, and a refused connection will not change.
+  const drive = createKooDrive({
+    endpoint: s.endpoint, credentials: staticCredentials({ token: s.token, userId: s.userId }), logger: ctx.logger, retry: { maxAttempts: 2 },
+  });
+  try {
+    return await drive.client.getPersonalSpace(s.userId, { signal: ctx.signal });
+  } finally {
+    await drive.close();
+  }
+}
