@@ -9,8 +9,13 @@ import { failedBeforeSending } from '../core/api/errorMapping';
 import { KooDriveError } from '../core/errors';
 import type { SignInSettings } from './settings';
 
-export function explainForCli(err: KooDriveError, settings: SignInSettings): string {
+/** Errors that already say what to do (login's own check): left as they are. */
+export const EXPLAINED = 'explained';
+
+export function explainForCli(err: KooDriveError, settingsOf: () => SignInSettings): string {
+  if (err.subject === EXPLAINED) return err.message;
   try {
+    const settings = settingsOf();
     if (err.code === 'AuthRequired') return explainAuth(err.message, settings);
     if ((err.code === 'Network' || err.code === 'Timeout') && failedBeforeSending(err)) return explainUnreachable(err.message, settings);
   } catch {

@@ -130,7 +130,7 @@ function reportError(e: unknown, argv: string[], ctx: CliContext | undefined): n
     return 130;
   }
   const err = KooDriveError.is(e) ? e : undefined;
-  const explained = err && ctx ? explainForCli(err, ctx.settings) : err?.message;
+  const explained = err && ctx ? explainForCli(err, () => ctx.settings) : err?.message;
   const msg = (explained ?? (e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
   const trace = err?.traceId ? ` (trace ${err.traceId})` : '';
   const code = err ? ` [${err.code}]` : '';

@@ -16,6 +16,7 @@ import { parseCommandArgs } from '../args';
 import type { CliContext } from '../context';
 import { saveProfile } from '../profiles';
 import { ask, canPrompt, readAllStdin } from '../prompt';
+import { EXPLAINED } from '../errorHints';
 import { checkSignIn } from '../signInCheck';
 import { usageError } from '../usage';
 
@@ -54,7 +55,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     const why = e.code === 'AuthRequired'
       ? `${endpoint} rejected the token or the user id (${e.message.replace(/[;,]?\s*(and |please )?sign in again\.?$/i, '').replace(/\.$/, '')})`
       : `Could not check the sign-in at ${endpoint}: ${e.message}`;
-    throw new KooDriveError(e.code, `${why}. Nothing was saved.`, { status: e.status, traceId: e.traceId, apiCode: e.apiCode });
+    throw new KooDriveError(e.code, `${why}. Nothing was saved.`, { status: e.status, traceId: e.traceId, apiCode: e.apiCode, subject: EXPLAINED });
   }
 
   saveProfile(settings.paths, name, { endpoint, userId }, token);
