@@ -53,7 +53,42 @@ Environment: KOODRIVE_PROFILE, KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_
 Details: docs/cli.md`;
 
 function helpText(): string {
-  return ['Usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', GLOBAL_HELP].join('\n');
+  const forms = Object.values(COMMANDS).flatMap((c) => c.usage.split('\n').map((f) => wrap(`  ${f.trim()}`)));
+  return ['Usage:', ...forms, '', GLOBAL_HELP].join('\n');
+}
+
+/** Words of a usage line, a bracketed group ("[--conflict a|b (default a)]") kept as one. */
+function usageWords(line: string): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  let word = '';
+  for (const ch of line.trimStart()) {
+    if (ch === ' ' && depth === 0) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    if (ch === '[' || ch === '(') depth++;
+    if ((ch === ']' || ch === ')') && depth > 0) depth--;
+    word += ch;
+  }
+  if (word) words.push(word);
+  words[0] = `  ${words[0]}`;
+  return words;
+}
+
+/** A long usage line continues on indented lines (at spaces, about 120 columns) rather than one very long line. */
+function wrap(line: string, width = 120): string {
+  const out: string[] = [];
+  let current = '';
+  for (const word of usageWords(line)) {
+    if (current && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = `      ${word}`;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  out.push(current);
+  return out.join('\n');
 }
 
 /** Splits global flags (anywhere on the line) from the command's own arguments. */

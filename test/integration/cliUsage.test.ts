@@ -40,7 +40,7 @@ const COMMANDS: Array<{ name: string; args: string[]; usage: RegExp }> = [
   { name: 'mkdir', args: ['mkdir', 'C1', 'Reports'], usage: /^Usage: koodrive mkdir <containerId> <name>/ },
   { name: 'hash', args: ['hash', 'some-file'], usage: /^Usage: koodrive hash <file>/ },
   { name: 'upload', args: ['upload', 'some-file', '--container', 'C1'], usage: /^Usage: koodrive upload <path\.\.\.>/ },
-  { name: 'download', args: ['download', 'F1', '--container', 'C1', '--to', 'out'], usage: /^Usage: koodrive download <fileId\|folderId\.\.\.>/ },
+  { name: 'download', args: ['download', 'F1', '--container', 'C1', '--to', 'out'], usage: /^Usage: koodrive download <fileId\|folderId\|containerId:path\.\.\.>/ },
   { name: 'revision', args: ['revision', 'list', '--container', 'C1', '--file-id', 'F1'], usage: /^Usage: koodrive revision save/ },
   { name: 'sandbox', args: ['sandbox', '--port', '0'], usage: /^Usage: koodrive sandbox/ },
 ];

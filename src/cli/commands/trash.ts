@@ -7,7 +7,11 @@ import { CliContext, formatBytes, table } from '../context';
 import { jobProgress, reportOutcome } from '../organizeOutput';
 import { usageError } from '../usage';
 
-export const usage = 'koodrive trash ls --container <containerId> [--json] | trash restore <id...> --container <containerId> [--json] | trash empty --container <containerId> --yes';
+export const usage = [
+  'koodrive trash ls --container <containerId> [--json]',
+  'koodrive trash restore <id...> --container <containerId> [--json]',
+  'koodrive trash empty --container <containerId> --yes [--json]',
+].join('\n  ');
 
 /** The recycle bin: list it, restore items to where they were, or empty it (only with --yes). */
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
