@@ -4,6 +4,7 @@
  * its own HOME and state directory, checking the files on disk afterwards.
  */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -71,6 +72,42 @@ describe('koodrive login, logout, whoami and profiles (CLI against the sandbox)'
     const who = await runCli(['whoami', '--json'], { home });
     assert.equal(who.code, 0, who.stderr);
     assert.equal(JSON.parse(who.stdout).endpoint, sb.url);
+  });
+
+  /**
+   * `koodrive login` on a real pseudo-terminal (python3's pty: Node has none), answering the prompts as a person
+   * would; the transcript is what the screen showed.
+   */
+  async function loginOnTerminal(args: string[], answers: Array<[string, string]>): Promise<{ code: number; transcript: string; unanswered: string[] } | undefined> {
+    const helper = path.resolve(__dirname, '../../../test/integration/tty/answerPrompts.py');
+    const argv = ['env', `HOME=${home}`, `KOODRIVE_STATE_DIR=${state}`, process.execPath, CLI, 'login', ...args];
+    // Not spawnSync: the sandbox answering the login's check runs in this process.
+    return new Promise((resolve, reject) => {
+      execFile('python3', [helper, JSON.stringify({ argv, answers })], { timeout: 40_000 }, (err, stdout, stderr) => {
+        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') resolve(undefined); // no python3 here
+        else if (err) reject(new Error(`${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout));
+      });
+    });
+  }
+
+  it('login on a terminal asks for endpoint, user id and token, does not echo the token, and Enter keeps the saved values', async function () {
+    const first = await loginOnTerminal([], [['KooDrive endpoint', sb.url], ['User id', sb.userId], ['Access token (not shown): ', sb.token]]);
+    if (!first) this.skip();
+    assert.deepEqual(first.unanswered, []);
+    assert.equal(first.code, 0, first.transcript);
+    assert.ok(first.transcript.includes(sb.userId), 'the user id is echoed as typed');
+    assert.ok(!first.transcript.includes(sb.token), `the token is not shown:\n${first.transcript}`);
+    assert.match(first.transcript, /Signed in to http:\/\/127\.0\.0\.1:\d+ as sandbox-user/);
+    assert.match(fs.readFileSync(path.join(state, 'credentials'), 'utf8'), /^token = sandbox-token$/m);
+    assert.equal(modeOf(path.join(state, 'credentials')), 0o600);
+
+    // Again: the saved endpoint and user id are offered, Enter keeps them; only the token is typed.
+    const again = await loginOnTerminal([], [[`KooDrive endpoint (e.g. https://intl.myhuaweicloud-koodrive.com) [${sb.url}]: `, ''], [`User id [${sb.userId}]: `, ''], ['Access token', sb.token]]);
+    assert.ok(again);
+    assert.deepEqual(again.unanswered, []);
+    assert.equal(again.code, 0, again.transcript);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(state, 'config.json'), 'utf8')).profiles.default, { endpoint: sb.url, userId: sb.userId });
   });
 
   it('a rejected token is not saved (exit 1, says nothing was saved); an unreachable endpoint is named', async () => {
