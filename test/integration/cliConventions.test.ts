@@ -96,6 +96,13 @@ describe('koodrive command line conventions (CLI against the sandbox)', function
       assert.equal(rmText.stdout, 'b.txt: moved to the recycle bin\n');
     });
 
+    it('mkdir --parent <containerId>:<path>', async () => {
+      const r = await cli('mkdir', pc, 'Made-by-path', '--parent', `${pc}:Documents/Archive`, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      const archive = sb.store.findByName(pc, sb.store.findByName(pc, sb.personalRootId, 'Documents')!.id, 'Archive')!;
+      assert.equal(sb.store.findByName(pc, archive.id, 'Made-by-path')?.id, JSON.parse(r.stdout).id);
+    });
+
     it('revision list/save take --file-id <containerId>:<path> without --container', async () => {
       const r = await cli('revision', 'list', '--file-id', `${pc}:notes.txt`, '--json');
       assert.equal(r.code, 0, r.stderr);

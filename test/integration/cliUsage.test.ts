@@ -56,7 +56,7 @@ describe('koodrive command line: usage errors, --help and exit codes', function 
     const r = await cli(['mkdir', 'C1', 'Reports', '--parnet', 'F1'], { KOODRIVE_ENDPOINT: 'http://127.0.0.1:9', KOODRIVE_TOKEN: 't', KOODRIVE_USER_ID: 'u' });
     assert.equal(r.code, 2, r.stderr);
     assert.deepEqual(stderrLines(r), [
-      'koodrive: Unknown option --parnet. Usage: koodrive mkdir <containerId> <name> [--parent <folderId>] [--json] [InvalidInput]',
+      'koodrive: Unknown option --parnet. Usage: koodrive mkdir <containerId> <name> [--parent <folderId|containerId:path>] [--json] [InvalidInput]',
     ]);
     assert.equal(r.stdout, '');
   });

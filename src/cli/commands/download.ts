@@ -48,10 +48,11 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   // Paths are looked up here (a missing one is reported like a missing id, and the rest still download); ids by their details.
   const targets = await resolveTargets(ctx, positionals, { container: values.container, usage, what: 'what to download', keepMissing: true });
   const space = targets.space;
-  const byPath = targets.items.filter((t) => t.item !== undefined);
   const byId = await resolveDownloadItems(drive.client, space, targets.items.filter((t) => t.item === undefined).map((t) => t.fileId), { signal: ctx.signal });
+  const details = new Map(byId.items.map((i) => [i.id, i]));
   const resolved = {
-    items: [...byPath.map((t) => t.item as DriveItem), ...byId.items],
+    // In the order given.
+    items: targets.items.map((t) => t.item ?? details.get(t.fileId)).filter((i): i is DriveItem => i !== undefined),
     failures: [
       ...targets.missing.map((m): DownloadFileResult => ({ fileId: m.arg, remotePath: m.arg, size: 0, status: 'failed', error: m.error })),
       ...byId.failures,
