@@ -5,6 +5,7 @@
  */
 import { staticCredentials } from '../core/api/credentials';
 import type { Space } from '../core/api/models';
+import { KooDriveError } from '../core/errors';
 import { createKooDrive } from '../core/koodrive';
 import type { CliContext } from './context';
 
@@ -15,6 +16,12 @@ export async function checkSignIn(ctx: CliContext, s: { endpoint: string; userId
   });
   try {
     return await drive.client.getPersonalSpace(s.userId, { signal: ctx.signal });
+  } catch (e) {
+    // A token typed at login's prompt is not one the CLI's own redaction knows: this client's list does.
+    if (!KooDriveError.is(e)) throw e;
+    throw new KooDriveError(e.code, drive.redact(e.message), {
+      cause: e.cause, retryable: e.retryable, status: e.status, apiCode: e.apiCode, traceId: e.traceId, retryAfterMs: e.retryAfterMs, subject: e.subject,
+    });
   } finally {
     await drive.close();
   }

@@ -124,6 +124,22 @@ describe('koodrive login, logout, whoami and profiles (CLI against the sandbox)'
     assert.ok(!fs.existsSync(path.join(state, 'credentials')));
   });
 
+  it('a server that echoes the token in its error: login and whoami print it nowhere', async () => {
+    sb.faults.add({ match: { target: 'api' }, action: { kind: 'status', status: 403, echoToken: true }, times: 1 });
+    const r = await login([], 'typed-secret-token');
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(sb.faults.list()[0]?.fired, 1, 'the echoing fault answered');
+    assert.ok(!r.stderr.includes('typed-secret-token') && !r.stdout.includes('typed-secret-token'), r.stderr);
+    assert.match(r.stderr, /\*\*\*/);
+    sb.faults.reset();
+    assert.equal((await login()).code, 0);
+    sb.faults.add({ match: { target: 'api' }, action: { kind: 'status', status: 403, echoToken: true }, times: 1 });
+    const who = await cli(['whoami', '--json']);
+    sb.faults.reset();
+    assert.equal(who.code, 1);
+    assert.ok(!who.stderr.includes(sb.token) && !who.stdout.includes(sb.token), who.stdout + who.stderr);
+  });
+
   it('login with stdin not a terminal and no --token-stdin fails at once naming what is missing (exit 2), instead of waiting', async () => {
     const started = Date.now();
     const r = await cli(['login', '--endpoint', sb.url, '--user-id', sb.userId]);
