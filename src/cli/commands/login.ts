@@ -47,6 +47,8 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   if (!userId) throw usageError(usage, 'The user id is empty');
   const token = ctx.flags.token ?? (fromStdin ? await readAllStdin() : await ask('Access token (not shown): ', { secret: true, signal: ctx.signal }));
   if (!token) throw usageError(usage, fromStdin ? 'Nothing on stdin: --token-stdin reads the token from stdin' : 'The token is empty');
+  // One line of the credentials file holds it: a line break or control character would cut it (and is never part of a token).
+  if (/[\u0000-\u001f\u007f]/.test(token)) throw usageError(usage, 'The token contains a line break or control character: give only the token');
 
   try {
     await checkSignIn(ctx, { endpoint, userId, token });
