@@ -152,6 +152,10 @@ describe('koodrive login, logout, whoami and profiles (CLI against the sandbox)'
     const empty = await cli(['login', '--endpoint', sb.url, '--user-id', sb.userId, '--token-stdin'], {}, '');
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /Nothing on stdin/);
+    const twoLines = await cli(['login', '--endpoint', sb.url, '--user-id', sb.userId, '--token-stdin'], {}, 'first-line\nsecond-line\n');
+    assert.equal(twoLines.code, 2);
+    assert.match(twoLines.stderr, /The token contains a line break or control character/);
+    assert.ok(!fs.existsSync(path.join(state, 'credentials')));
   });
 
   it('refuses a credentials file that others can read, as ssh does (exit 1, names the file and the fix); chmod 600 makes it work again', async () => {
