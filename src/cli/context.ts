@@ -1,25 +1,30 @@
 /**
- * What every CLI command receives: a client built from flags/environment, an
- * AbortSignal tied to Ctrl-C, and the output helpers. The CLI is a thin front
- * end: commands parse arguments, call core, print.
+ * What every CLI command receives: a client built from flags, environment or
+ * the saved profile (settings.ts), an AbortSignal tied to Ctrl-C, and the
+ * output helpers. The CLI is a thin front end: commands parse arguments, call
+ * core, print.
  */
 import * as path from 'node:path';
 import { staticCredentials } from '../core/api/credentials';
 import { createKooDrive, KooDrive } from '../core/koodrive';
-import { KooDriveError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { redactText } from '../core/redact';
+import { SignInSettings } from './settings';
 
 export interface GlobalFlags {
   endpoint?: string;
   token?: string;
   userId?: string;
+  /** --profile NAME (else KOODRIVE_PROFILE, else "default"). */
+  profile?: string;
   json: boolean;
   verbose: boolean;
 }
 
 export interface CliContext {
   flags: GlobalFlags;
+  /** Endpoint, user id and token with where each came from (flag > environment > profile). */
+  settings: SignInSettings;
   signal: AbortSignal;
   /** Creates the client lazily: `hash` needs none. */
   drive(): KooDrive;
@@ -34,6 +39,8 @@ export interface CliContext {
   logger: Logger;
   /** Removes the token and presigned signatures from text bound for stdout (e.g. --json error messages). */
   redact(text: string): string;
+  /** Every token this run knows (flag, environment, profile), for redaction. */
+  secrets(): string[];
   /** Registers cleanup (hash pool, open files) run by dispose(). */
   onDispose(fn: () => Promise<void> | void): void;
   dispose(): Promise<void>;
@@ -42,7 +49,8 @@ export interface CliContext {
 export function createCliContext(flags: GlobalFlags, signal: AbortSignal): CliContext {
   let drive: KooDrive | undefined;
   const cleanups: Array<() => Promise<void> | void> = [];
-  const secrets = (): string[] => [flags.token ?? process.env.KOODRIVE_TOKEN ?? ''];
+  let settings: SignInSettings | undefined;
+  const secrets = (): string[] => [settings?.knownToken() ?? flags.token ?? process.env.KOODRIVE_TOKEN ?? ''];
   const logger: Logger = {
     trace: () => undefined,
     debug: (m) => flags.verbose && process.stderr.write(`[debug] ${redactText(m, secrets())}\n`),
@@ -50,22 +58,23 @@ export function createCliContext(flags: GlobalFlags, signal: AbortSignal): CliCo
     warn: (m) => process.stderr.write(`warning: ${redactText(m, secrets())}\n`),
     error: (m) => process.stderr.write(`error: ${redactText(m, secrets())}\n`),
   };
-  const need = (value: string | undefined, env: string, flag: string): string => {
-    if (!value) throw new KooDriveError('InvalidInput', `Missing ${flag} (or the ${env} environment variable)`, { subject: 'usage' });
-    return value;
-  };
   const ctx: CliContext = {
     flags,
+    get settings() {
+      settings ??= new SignInSettings(flags);
+      return settings;
+    },
     signal,
     hashWorkerPath: path.join(__dirname, 'hashWorker.js'),
     isTty: Boolean(process.stderr.isTTY),
     logger,
     redact: (text) => redactText(text, secrets()),
-    userId: () => need(flags.userId ?? process.env.KOODRIVE_USER_ID, 'KOODRIVE_USER_ID', '--user-id'),
+    secrets,
+    userId: () => ctx.settings.require('userId').value,
     drive() {
       if (!drive) {
-        const endpoint = need(flags.endpoint ?? process.env.KOODRIVE_ENDPOINT, 'KOODRIVE_ENDPOINT', '--endpoint');
-        const token = need(flags.token ?? process.env.KOODRIVE_TOKEN, 'KOODRIVE_TOKEN', '--token');
+        const endpoint = ctx.settings.require('endpoint').value;
+        const token = ctx.settings.require('token').value;
         drive = createKooDrive({ endpoint, credentials: staticCredentials({ token, userId: ctx.userId() }), logger });
         const d = drive;
         cleanups.push(() => d.close());

@@ -1,10 +1,10 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { HashPool } from '../core/hash/hashPool';
 import { ResumeStore } from '../core/upload/resumeStore';
 import { DownloadRecords } from '../core/queue/downloadRecords';
 import type { UploadDeps } from '../core/upload/uploadFile';
 import type { CliContext } from './context';
+import { stateDir } from './stateDir';
 
 /** One hash pool per CLI run, closed when the command ends. KOODRIVE_HASH_IMPL picks the SHA-256 implementation (default auto). */
 export function hashPoolFor(ctx: CliContext): HashPool {
@@ -13,10 +13,7 @@ export function hashPoolFor(ctx: CliContext): HashPool {
   return pool;
 }
 
-/** The state directory: KOODRIVE_STATE_DIR, else ~/.koodrive. */
-export function stateDir(): string {
-  return process.env.KOODRIVE_STATE_DIR ?? path.join(os.homedir(), '.koodrive');
-}
+export { stateDir };
 
 /** Upload state lives in <state dir>/uploads. */
 export function resumeStoreFor(): ResumeStore {

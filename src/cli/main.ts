@@ -1,7 +1,8 @@
 /**
  * `koodrive` command line: the same engine as the extension, for scripts and
- * benchmarks. Configuration from KOODRIVE_ENDPOINT / KOODRIVE_TOKEN /
- * KOODRIVE_USER_ID, overridden by --endpoint / --token / --user-id.
+ * benchmarks. Configuration from --endpoint / --token / --user-id, else
+ * KOODRIVE_ENDPOINT / KOODRIVE_TOKEN / KOODRIVE_USER_ID, else the profile
+ * saved by `koodrive login` (--profile / KOODRIVE_PROFILE, else "default").
  * Every command takes --json (one JSON document on stdout). Failures print one
  * line on stderr and exit non-zero (2 usage, 130 cancelled, 1 otherwise).
  */
@@ -26,6 +27,11 @@ import * as cp from './commands/cp';
 import * as rm from './commands/rm';
 import * as trash from './commands/trash';
 import * as transfers from './commands/transfers';
+import * as login from './commands/login';
+import * as logout from './commands/logout';
+import * as whoami from './commands/whoami';
+import * as completion from './commands/completion';
+import { explainForCli } from './errorHints';
 
 interface Command {
   usage: string;
@@ -33,21 +39,63 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sandbox };
+export const COMMANDS: Record<string, Command> = {
+  login, logout, whoami,
+  spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sandbox,
+  completion,
+};
 
-const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
-Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID
-  KOODRIVE_HASH_IMPL=auto|native|wasm|js  SHA-256 implementation (default auto: native SHA-NI if available)`;
+const GLOBAL_HELP = `Global options: --profile NAME --endpoint URL --token TOKEN --user-id ID --json --verbose
+  (a flag beats the environment, which beats the profile saved by "koodrive login")
+Environment: KOODRIVE_PROFILE, KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID
+  KOODRIVE_STATE_DIR  profiles, resume state and caches (default ~/.koodrive)
+  KOODRIVE_HASH_IMPL=auto|native|wasm|js  SHA-256 implementation (default auto: native SHA-NI if available)
+Details: docs/cli.md`;
 
 function helpText(): string {
-  return ['Usage:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', GLOBAL_HELP].join('\n');
+  const forms = Object.values(COMMANDS).flatMap((c) => c.usage.split('\n').map((f) => wrap(`  ${f.trim()}`)));
+  return ['Usage:', ...forms, '', GLOBAL_HELP].join('\n');
+}
+
+/** Words of a usage line, a bracketed group ("[--conflict a|b (default a)]") kept as one. */
+function usageWords(line: string): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  let word = '';
+  for (const ch of line.trimStart()) {
+    if (ch === ' ' && depth === 0) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    if (ch === '[' || ch === '(') depth++;
+    if ((ch === ']' || ch === ')') && depth > 0) depth--;
+    word += ch;
+  }
+  if (word) words.push(word);
+  words[0] = `  ${words[0]}`;
+  return words;
+}
+
+/** A long usage line continues on indented lines (at spaces, about 120 columns) rather than one very long line. */
+function wrap(line: string, width = 120): string {
+  const out: string[] = [];
+  let current = '';
+  for (const word of usageWords(line)) {
+    if (current && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = `      ${word}`;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  out.push(current);
+  return out.join('\n');
 }
 
 /** Splits global flags (anywhere on the line) from the command's own arguments. */
 function splitGlobalFlags(argv: string[]): { flags: GlobalFlags; rest: string[] } {
   const flags: GlobalFlags = { json: false, verbose: false };
   const rest: string[] = [];
-  const valued: Record<string, keyof GlobalFlags> = { '--endpoint': 'endpoint', '--token': 'token', '--user-id': 'userId' };
+  const valued: Record<string, keyof GlobalFlags> = { '--endpoint': 'endpoint', '--token': 'token', '--user-id': 'userId', '--profile': 'profile' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -88,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Usage: ${e.usage}\n${GLOBAL_HELP}\n`);
       return 0;
     }
-    return reportError(e, argv);
+    return reportError(e, argv, ctx);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -110,14 +158,15 @@ export function tokensInArgv(argv: readonly string[]): string[] {
   return out;
 }
 
-function reportError(e: unknown, argv: string[]): number {
-  const secrets = [process.env.KOODRIVE_TOKEN ?? '', ...tokensInArgv(argv)];
+function reportError(e: unknown, argv: string[], ctx: CliContext | undefined): number {
+  const secrets = [process.env.KOODRIVE_TOKEN ?? '', ...tokensInArgv(argv), ...(ctx?.secrets() ?? [])];
   if (isCancellation(e)) {
     process.stderr.write('koodrive: cancelled\n');
     return 130;
   }
   const err = KooDriveError.is(e) ? e : undefined;
-  const msg = (err?.message ?? (e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
+  const explained = err && ctx ? explainForCli(err, () => ctx.settings) : err?.message;
+  const msg = (explained ?? (e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, ' ');
   const trace = err?.traceId ? ` (trace ${err.traceId})` : '';
   const code = err ? ` [${err.code}]` : '';
   process.stderr.write(`koodrive: ${redactText(msg, secrets)}${code}${trace}\n`);

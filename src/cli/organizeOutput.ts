@@ -12,6 +12,7 @@ export function reportOutcome(ctx: CliContext, out: OrganizeOutcome, verb: strin
   if (ctx.flags.json) {
     ctx.out(JSON.stringify(out.items.map((i) => ({
       fileId: i.fileId,
+      ...(i.name ? { name: i.name } : {}),
       ok: i.ok,
       ...(i.ok ? {} : { error: { code: i.errorCode, apiCode: i.apiCode, message: i.reason } }),
       ...(i.renamedTo ? { renamedTo: i.renamedTo } : {}),

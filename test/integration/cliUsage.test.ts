@@ -40,7 +40,7 @@ const COMMANDS: Array<{ name: string; args: string[]; usage: RegExp }> = [
   { name: 'mkdir', args: ['mkdir', 'C1', 'Reports'], usage: /^Usage: koodrive mkdir <containerId> <name>/ },
   { name: 'hash', args: ['hash', 'some-file'], usage: /^Usage: koodrive hash <file>/ },
   { name: 'upload', args: ['upload', 'some-file', '--container', 'C1'], usage: /^Usage: koodrive upload <path\.\.\.>/ },
-  { name: 'download', args: ['download', 'F1', '--container', 'C1', '--to', 'out'], usage: /^Usage: koodrive download <fileId\|folderId\.\.\.>/ },
+  { name: 'download', args: ['download', 'F1', '--container', 'C1', '--to', 'out'], usage: /^Usage: koodrive download <fileId\|folderId\|containerId:path\.\.\.>/ },
   { name: 'revision', args: ['revision', 'list', '--container', 'C1', '--file-id', 'F1'], usage: /^Usage: koodrive revision save/ },
   { name: 'sandbox', args: ['sandbox', '--port', '0'], usage: /^Usage: koodrive sandbox/ },
 ];
@@ -56,7 +56,7 @@ describe('koodrive command line: usage errors, --help and exit codes', function 
     const r = await cli(['mkdir', 'C1', 'Reports', '--parnet', 'F1'], { KOODRIVE_ENDPOINT: 'http://127.0.0.1:9', KOODRIVE_TOKEN: 't', KOODRIVE_USER_ID: 'u' });
     assert.equal(r.code, 2, r.stderr);
     assert.deepEqual(stderrLines(r), [
-      'koodrive: Unknown option --parnet. Usage: koodrive mkdir <containerId> <name> [--parent <folderId>] [--json] [InvalidInput]',
+      'koodrive: Unknown option --parnet. Usage: koodrive mkdir <containerId> <name> [--parent <folderId|containerId:path>] [--json] [InvalidInput]',
     ]);
     assert.equal(r.stdout, '');
   });
@@ -84,9 +84,9 @@ describe('koodrive command line: usage errors, --help and exit codes', function 
   it('a missing endpoint, token or user id is a usage error (exit 2) naming the flag and the variable', async () => {
     const all = { KOODRIVE_ENDPOINT: 'http://127.0.0.1:9', KOODRIVE_TOKEN: 't', KOODRIVE_USER_ID: 'u' };
     const cases: Array<[string, string, string]> = [
-      ['KOODRIVE_ENDPOINT', '--endpoint', 'Missing --endpoint (or the KOODRIVE_ENDPOINT environment variable)'],
-      ['KOODRIVE_TOKEN', '--token', 'Missing --token (or the KOODRIVE_TOKEN environment variable)'],
-      ['KOODRIVE_USER_ID', '--user-id', 'Missing --user-id (or the KOODRIVE_USER_ID environment variable)'],
+      ['KOODRIVE_ENDPOINT', '--endpoint', 'Missing --endpoint (or the KOODRIVE_ENDPOINT environment variable, or a profile saved by "koodrive login")'],
+      ['KOODRIVE_TOKEN', '--token', 'Missing --token (or the KOODRIVE_TOKEN environment variable, or a profile saved by "koodrive login")'],
+      ['KOODRIVE_USER_ID', '--user-id', 'Missing --user-id (or the KOODRIVE_USER_ID environment variable, or a profile saved by "koodrive login")'],
     ];
     for (const [variable, , message] of cases) {
       const env: Record<string, string> = { ...all };
@@ -112,7 +112,7 @@ describe('koodrive command line: usage errors, --help and exit codes', function 
   it('no command prints the usage and exits 2; `help` prints it and exits 0', async () => {
     const none = await cli([]);
     assert.equal(none.code, 2);
-    assert.match(none.stdout, /^Usage:\n {2}koodrive spaces/);
+    assert.match(none.stdout, /^Usage:\n {2}koodrive login /);
     const help = await cli(['help']);
     assert.equal(help.code, 0);
     assert.equal(help.stdout, none.stdout);
@@ -151,18 +151,28 @@ describe('koodrive command line against the sandbox: what exactly was refused', 
     const r = await cli(['spaces'], { KOODRIVE_ENDPOINT: sb.url, KOODRIVE_TOKEN: sb.token, KOODRIVE_USER_ID: 'somebody-else' });
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(stderrLines(r).map((l) => l.replace(/ \(trace \w+\)$/, '')), [
-      'koodrive: KooDrive rejected the user id: it does not belong to this access token. Check the user id and sign in again. [AuthRequired]',
+      'koodrive: KooDrive rejected the user id: it does not belong to this access token. Check the user id (the token came from KOODRIVE_TOKEN, the user id from KOODRIVE_USER_ID). ' +
+        'Run "koodrive login" to sign in again, or give a valid token with KOODRIVE_TOKEN or --token. [AuthRequired]',
     ]);
     // The sandbox answered the gateway's app-authentication code for exactly this.
     assert.ok(sb.requests.some((q) => q.status === 401 && q.headers['x-user-id'] === 'somebody-else'));
   });
 
-  it('a wrong token is named as the token (exit 1, AuthRequired)', async () => {
+  it('a wrong token is named as the token, with where it came from and what to fix on the command line (exit 1, AuthRequired)', async () => {
     const r = await cli(['spaces'], { KOODRIVE_ENDPOINT: sb.url, KOODRIVE_TOKEN: 'not-the-token', KOODRIVE_USER_ID: sb.userId });
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(stderrLines(r).map((l) => l.replace(/ \(trace \w+\)$/, '')), [
-      'koodrive: Your KooDrive sign-in has expired or the access token was rejected; please sign in again. [AuthRequired]',
+      'koodrive: Your KooDrive sign-in has expired or the access token was rejected (the token came from KOODRIVE_TOKEN, the user id from KOODRIVE_USER_ID). ' +
+        'Run "koodrive login" to sign in again, or give a valid token with KOODRIVE_TOKEN or --token. [AuthRequired]',
     ]);
+  });
+
+  it('a refused connection names the endpoint it tried and where it came from (exit 1, Network)', async () => {
+    const r = await cli(['spaces', '--endpoint', 'http://127.0.0.1:9'], { KOODRIVE_TOKEN: sb.token, KOODRIVE_USER_ID: sb.userId });
+    assert.equal(r.code, 1, r.stderr);
+    const lines = stderrLines(r).map((l) => l.replace(/ \(trace \w+\)$/, ''));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^koodrive: Could not connect to http:\/\/127\.0\.0\.1:9 \(from --endpoint\): .*\(ECONNREFUSED\) \[Network\]$/);
   });
 
   const signedIn = (): Record<string, string> => ({ KOODRIVE_ENDPOINT: sb.url, KOODRIVE_TOKEN: sb.token, KOODRIVE_USER_ID: sb.userId });

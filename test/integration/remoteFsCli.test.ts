@@ -83,7 +83,7 @@ describe('koodrive stat / cat / put (CLI against the sandbox)', function () {
   it('stat of a missing path exits 1 naming it; a malformed remote path is a usage error (2)', async () => {
     const r = await cli(['stat', `${cid}:Documents/nope.txt`]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /Documents\/nope\.txt does not exist.*\[NotFound\]/);
+    assert.match(r.stderr, /"Documents\/nope\.txt" does not exist on KooDrive: there is no "nope\.txt" in Documents \[NotFound\]/);
     const u = await cli(['stat', 'no-colon-here']);
     assert.equal(u.code, 2);
     assert.match(u.stderr, /<containerId>:<path>/);

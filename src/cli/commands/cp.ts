@@ -1,11 +1,14 @@
 import { copyItems } from '../../core/organize/organizeItems';
 import { resolveSpace } from '../../core/spaces';
+import { isRemoteSpec } from '../../core/remoteFs/remotePath';
 import { parseCommandArgs } from '../args';
 import { CliContext } from '../context';
 import { jobProgress, reportOutcome } from '../organizeOutput';
+import { resolveFolder, resolveTargets } from '../targets';
 import { usageError } from '../usage';
 
-export const usage = 'koodrive cp <id...> --to <folderId|root> --container <containerId> [--to-container <containerId>] [--json]';
+export const usage =
+  'koodrive cp <id|containerId:path...> --to <folderId|root|containerId:path> [--container <containerId>] [--to-container <containerId>] [--json]';
 
 /** Copies files and folders (with everything in them), within a space or into another one. */
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
@@ -13,13 +16,13 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     usage, options: { to: { type: 'string' }, container: { type: 'string' }, 'to-container': { type: 'string' } }, minPositionals: 1,
   });
   if (!values.to) throw usageError(usage, 'Missing --to');
-  if (!values.container) throw usageError(usage, 'Missing --container');
+  if (isRemoteSpec(values.to) && values['to-container']) throw usageError(usage, '--to <containerId>:<path> already names the space: leave out --to-container');
+  const { space, items } = await resolveTargets(ctx, positionals, { container: values.container, usage, what: 'the items' });
   const { client } = ctx.drive();
-  const space = await resolveSpace(client, ctx.userId(), values.container, { signal: ctx.signal });
-  const target = values['to-container'] && values['to-container'] !== values.container
+  const into = values['to-container'] && values['to-container'] !== space.containerId
     ? await resolveSpace(client, ctx.userId(), values['to-container'], { signal: ctx.signal })
     : space;
-  const folderId = values.to === 'root' ? target.rootFolderId : values.to;
-  const out = await copyItems(client, space, positionals.map((fileId) => ({ fileId })), { space: target, folderId }, { signal: ctx.signal, onProgress: jobProgress(ctx) });
+  const to = await resolveFolder(ctx, values.to, into, usage);
+  const out = await copyItems(client, space, items.map((i) => ({ fileId: i.fileId, name: i.name })), to, { signal: ctx.signal, onProgress: jobProgress(ctx) });
   reportOutcome(ctx, out, 'copied');
 }

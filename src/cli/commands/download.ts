@@ -2,18 +2,19 @@ import * as path from 'node:path';
 import { parseCommandArgs } from '../args';
 import type { ProgressEvent } from '../../core/progress';
 import { KooDriveError } from '../../core/errors';
-import { resolveSpace } from '../../core/spaces';
 import type { ConflictPolicy } from '../../core/download/downloadConflicts';
 import { downloadFiles } from '../../core/download/downloadFiles';
 import type { DownloadFileResult } from '../../core/download/downloadTally';
 import { resolveDownloadItems } from '../../core/download/resolveDownloadItems';
+import type { DriveItem } from '../../core/api/models';
 import { CliContext, formatBytes } from '../context';
 import { downloadRecordsFor } from '../hashing';
 import { parseChoice, parsePositiveInt } from '../parse';
+import { resolveTargets } from '../targets';
 import { usageError } from '../usage';
 
 export const usage =
-  'koodrive download <fileId|folderId...> --container <containerId> --to <dir> [--conflict fail|overwrite|skip|rename (default fail)] [--concurrency N (default 4)] [--json]';
+  'koodrive download <fileId|folderId|containerId:path...> [--container <containerId>] --to <dir> [--conflict fail|overwrite|skip|rename (default fail)] [--concurrency N (default 4)] [--quiet] [--json]';
 
 /**
  * Default 'fail': an existing local file is never replaced unless asked; that
@@ -35,17 +36,32 @@ interface Entry {
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const { positionals, values } = parseCommandArgs(argv, {
     usage,
-    options: { container: { type: 'string' }, to: { type: 'string' }, conflict: { type: 'string' }, concurrency: { type: 'string' } },
+    options: {
+      container: { type: 'string' }, to: { type: 'string' }, conflict: { type: 'string' }, concurrency: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+    },
   });
-  if (positionals.length === 0 || !values.container || !values.to) throw usageError(usage);
+  if (positionals.length === 0) throw usageError(usage, 'Missing what to download: file or folder ids, or <containerId>:<path>');
+  if (!values.to) throw usageError(usage, 'Missing --to <dir>');
   const conflict = parseChoice(values.conflict, '--conflict', CONFLICTS) ?? 'fail';
   const concurrency = parsePositiveInt(values.concurrency, '--concurrency', 32);
   const targetDir = path.resolve(values.to);
+  const quiet = values.quiet === true;
 
   const drive = ctx.drive();
-  const space = await resolveSpace(drive.client, ctx.userId(), values.container, { signal: ctx.signal });
-  const resolved = await resolveDownloadItems(drive.client, space, positionals, { signal: ctx.signal });
-  const line = new ProgressLine(ctx.isTty && !ctx.flags.json);
+  // Paths are looked up here (a missing one is reported like a missing id, and the rest still download); ids by their details.
+  const targets = await resolveTargets(ctx, positionals, { container: values.container, usage, what: 'what to download', keepMissing: true });
+  const space = targets.space;
+  const byId = await resolveDownloadItems(drive.client, space, targets.items.filter((t) => t.item === undefined).map((t) => t.fileId), { signal: ctx.signal });
+  const details = new Map(byId.items.map((i) => [i.id, i]));
+  const resolved = {
+    // In the order given.
+    items: targets.items.map((t) => t.item ?? details.get(t.fileId)).filter((i): i is DriveItem => i !== undefined),
+    failures: [
+      ...targets.missing.map((m): DownloadFileResult => ({ fileId: m.arg, remotePath: m.arg, size: 0, status: 'failed', error: m.error })),
+      ...byId.failures,
+    ],
+  };
+  const line = new ProgressLine(ctx.isTty && !ctx.flags.json && !quiet);
   const started = Date.now();
   let files: DownloadFileResult[];
   // A note in the state directory while it runs, so `koodrive transfers` finds an interrupted download.
@@ -67,7 +83,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
 
   const entries = files.map((r) => toEntry(r, ctx.redact));
   if (ctx.flags.json) ctx.out(JSON.stringify(entries));
-  else report(ctx, entries, targetDir, Date.now() - started);
+  else report(ctx, entries, targetDir, Date.now() - started, quiet);
   const failed = entries.filter((e) => e.status === 'failed');
   if (failed.length > 0) {
     const codes = new Set(failed.map((f) => f.error?.code));
@@ -86,7 +102,8 @@ function toEntry(r: DownloadFileResult, redact: (text: string) => string): Entry
   return e;
 }
 
-function report(ctx: CliContext, entries: Entry[], targetDir: string, ms: number): void {
+/** `quiet`: only the failures (on stderr). */
+function report(ctx: CliContext, entries: Entry[], targetDir: string, ms: number, quiet: boolean): void {
   const rel = (p: string | null): string => {
     if (!p) return '';
     const r = path.relative(process.cwd(), p);
@@ -99,6 +116,7 @@ function report(ctx: CliContext, entries: Entry[], targetDir: string, ms: number
       const msg = e.error?.message ?? 'failed';
       ctx.err(`✗ ${msg.includes(e.remotePath) ? msg : `${e.remotePath}: ${msg}`} [${e.error?.code}]`);
     }
+    else if (quiet) continue;
     else if (e.status === 'skipped') ctx.out(`- ${rel(e.localPath)} (exists, skipped)`);
     else if (listEach) ctx.out(`✓ ${rel(e.localPath)} ${formatBytes(e.size)}${e.resumedFrom ? ` (resumed at ${formatBytes(e.resumedFrom)})` : ''}`);
   }
@@ -106,6 +124,7 @@ function report(ctx: CliContext, entries: Entry[], targetDir: string, ms: number
   const secs = Math.max(ms, 1) / 1000;
   const skipped = entries.filter((e) => e.status === 'skipped').length;
   const failed = entries.length - downloaded.length - skipped;
+  if (quiet) return;
   ctx.out(
     `${downloaded.length} file(s) downloaded to ${rel(targetDir) || '.'}, ${formatBytes(bytes)} in ${secs.toFixed(1)} s (${formatBytes(bytes / secs)}/s)` +
       `${skipped ? `, ${skipped} skipped` : ''}${failed ? `, ${failed} failed` : ''}`,

@@ -1,3 +1,4 @@
+import { KooDriveError } from '../../core/errors';
 import { resolveSpace } from '../../core/spaces';
 import type { DriveItem } from '../../core/api/models';
 import { isRemoteSpec, parseRemoteSpec } from '../../core/remoteFs/remotePath';
@@ -20,7 +21,8 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     items = await listById(ctx, containerId, folderArg);
   }
   if (ctx.flags.json) {
-    ctx.out(JSON.stringify(items));
+    // fileId: the name stat, search and the batch commands use for the same value (id stays: the contract only grows).
+    ctx.out(JSON.stringify(items.map((i) => ({ ...i, fileId: i.id }))));
     return;
   }
   ctx.out(table([
@@ -35,7 +37,15 @@ async function listById(ctx: CliContext, containerId: string, folderArg: string 
   const folderId = folderArg ?? space.rootFolderId;
   const items: DriveItem[] = [];
   for (let cursor: string | undefined; ; ) {
-    const page = await client.listFiles(space, folderId, { cursor, signal: ctx.signal });
+    const page = await client.listFiles(space, folderId, { cursor, signal: ctx.signal }).catch((e: unknown) => {
+      // The service's "resource not found" does not say which: the folder id is what the user typed.
+      if (folderArg !== undefined && KooDriveError.is(e, 'NotFound')) {
+        throw new KooDriveError('NotFound', `No folder with id ${folderArg} in space ${containerId} (run "koodrive ls ${containerId}" to see its top folder)`, {
+          cause: e, status: e.status, apiCode: e.apiCode, traceId: e.traceId, subject: folderArg,
+        });
+      }
+      throw e;
+    });
     items.push(...page.items);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;

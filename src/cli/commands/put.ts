@@ -11,7 +11,7 @@ import { ProgressBar } from '../progressBar';
 import { remoteFsFor } from '../remoteFs';
 import { usageError } from '../usage';
 
-export const usage = 'koodrive put <localFile|-> <containerId>:<path> [--if-sha256 <hex>] [--json]';
+export const usage = 'koodrive put <localFile|-> <containerId>:<path> [--if-sha256 <hex>] [--quiet] [--json]';
 
 /**
  * Creates the remote file (missing parent folders too) or, when it exists,
@@ -22,8 +22,9 @@ export const usage = 'koodrive put <localFile|-> <containerId>:<path> [--if-sha2
  */
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const { positionals, values } = parseCommandArgs(argv, {
-    usage, options: { 'if-sha256': { type: 'string' } }, minPositionals: 2, maxPositionals: 2,
+    usage, options: { 'if-sha256': { type: 'string' }, quiet: { type: 'boolean', short: 'q' } }, minPositionals: 2, maxPositionals: 2,
   });
+  const quiet = values.quiet === true && !ctx.flags.json;
   const [source, spec] = positionals;
   const ifSha = values['if-sha256'];
   if (ifSha !== undefined && !/^[0-9a-fA-F]{64}$/.test(ifSha)) throw usageError(usage, '--if-sha256 needs the 64 hex digits of a SHA-256');
@@ -34,7 +35,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     remote = childOf(remote, path.basename(source));
   }
   const tempDir = source === '-' ? await mkdtemp(path.join(os.tmpdir(), 'koodrive-put-')) : undefined;
-  const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
+  const bar = new ProgressBar(ctx.isTty && !ctx.flags.json && !quiet);
   try {
     const file = tempDir ? await stdinToFile(path.join(tempDir, 'stdin')) : source;
     const r = await remoteFsFor(ctx).writeFile(remote, { file }, {
@@ -45,6 +46,8 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     const shown = remote.names.join('/');
     if (ctx.flags.json) {
       ctx.out(JSON.stringify({ fileId: r.fileId, name: r.name, size: r.size, sha256: r.sha256, [r.outcome]: true }));
+    } else if (quiet) {
+      // nothing: the exit code says it worked
     } else if (r.outcome === 'created') ctx.out(`Created ${shown} (${formatBytes(r.size)})`);
     else if (r.outcome === 'revised') ctx.out(`Saved ${shown} as a new version (${formatBytes(r.size)})`);
     else ctx.out(`Unchanged: ${shown} already has this content (no new version)`);

@@ -57,8 +57,10 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
       throw e;
     });
     try {
+      // The one line that points the command line at this sandbox (the token is the sandbox's fixed, public one).
+      const login = `echo ${sb.token} | koodrive login --endpoint ${sb.url} --user-id ${sb.userId} --token-stdin`;
       ctx.out(ctx.flags.json
-        ? JSON.stringify({ endpoint: sb.url, token: sb.token, userId: sb.userId, sessionId: sb.sessionId, personalContainerId: sb.personalContainerId, dataDir: sb.dataDir })
+        ? JSON.stringify({ endpoint: sb.url, token: sb.token, userId: sb.userId, sessionId: sb.sessionId, personalContainerId: sb.personalContainerId, dataDir: sb.dataDir, login })
         : [
           'KooDrive sandbox running',
           `  endpoint:       ${sb.url}   (API under ${sb.url}/koodrive/ose/v1)`,
@@ -68,6 +70,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
           `  personal space: ${sb.personalContainerId}`,
           `  data dir:       ${sb.dataDir}${options.sink ? '   (sink mode: uploaded bytes are discarded)' : ''}`,
           `  admin:          ${sb.url}/__sandbox/state`,
+          `  sign in:        ${login}`,
           'Stop it with Ctrl-C (or SIGTERM/SIGINT to this process).',
         ].join('\n'));
       const why = await stopRequested;

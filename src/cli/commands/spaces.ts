@@ -1,6 +1,8 @@
 import { describeSpaceWarning, loadSpaces } from '../../core/spaces';
 import { parseCommandArgs } from '../args';
 import { CliContext, formatBytes, table } from '../context';
+import { saveSpacesCache } from '../spacesCache';
+import { stateDir } from '../stateDir';
 
 export const usage = 'koodrive spaces [--json]';
 
@@ -14,6 +16,7 @@ export const usage = 'koodrive spaces [--json]';
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   parseCommandArgs(argv, { usage, options: {}, maxPositionals: 0 });
   const { spaces, warnings } = await loadSpaces(ctx.drive().client, ctx.userId(), { signal: ctx.signal });
+  saveSpacesCache(stateDir(), spaces); // for tab completion of container ids (koodrive completion)
   if (ctx.flags.json) {
     const jsonWarnings = warnings.map((w) => ({
       listing: w.listing,

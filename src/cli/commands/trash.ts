@@ -1,12 +1,17 @@
 import { emptyRecycleBin, restoreItems } from '../../core/organize/organizeItems';
 import { listRecycleBin, RecycledItem } from '../../core/organize/recycleBin';
+import type { Space } from '../../core/api/models';
 import { resolveSpace } from '../../core/spaces';
 import { parseCommandArgs } from '../args';
 import { CliContext, formatBytes, table } from '../context';
 import { jobProgress, reportOutcome } from '../organizeOutput';
 import { usageError } from '../usage';
 
-export const usage = 'koodrive trash ls --container <containerId> [--json] | trash restore <id...> --container <containerId> [--json] | trash empty --container <containerId> --yes';
+export const usage = [
+  'koodrive trash ls --container <containerId> [--json]',
+  'koodrive trash restore <id...> --container <containerId> [--json]',
+  'koodrive trash empty --container <containerId> --yes [--json]',
+].join('\n  ');
 
 /** The recycle bin: list it, restore items to where they were, or empty it (only with --yes). */
 export async function run(ctx: CliContext, argv: string[]): Promise<void> {
@@ -31,18 +36,15 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     return;
   }
   if (sub === 'empty') {
+    // Counted first: the emptying job reports only failures, and "emptied" alone does not say whether anything went.
+    const count = (await listAll(ctx, space)).length;
     const out = await emptyRecycleBin(client, space, { signal: ctx.signal, onProgress: jobProgress(ctx) });
     if (out.items.length > 0) reportOutcome(ctx, out, 'deleted');
-    ctx.out(ctx.flags.json ? JSON.stringify({ emptied: true }) : 'The recycle bin is empty');
+    if (ctx.flags.json) ctx.out(JSON.stringify({ emptied: true, deleted: count }));
+    else ctx.out(count === 0 ? 'The recycle bin was already empty' : `Deleted ${count} item(s) from the recycle bin for good`);
     return;
   }
-  const items: RecycledItem[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = await listRecycleBin(client, space, { cursor, rootFolderId: space.rootFolderId, signal: ctx.signal });
-    items.push(...page.items);
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
+  const items = await listAll(ctx, space);
   if (ctx.flags.json) {
     ctx.out(JSON.stringify(items.map((r) => ({
       fileId: r.item.id,
@@ -62,4 +64,17 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     ['TYPE', 'ID', 'SIZE', 'DELETED', 'FROM', 'NAME'],
     ...items.map((r) => [r.item.isFolder ? 'dir' : 'file', r.item.id, r.item.isFolder ? '' : formatBytes(r.item.size), r.deletedTime ?? '', r.originalFolder === undefined ? '?' : `/${r.originalFolder}`, r.item.name]),
   ]));
+}
+
+/** Every page of the space's recycle bin. */
+async function listAll(ctx: CliContext, space: Space): Promise<RecycledItem[]> {
+  const { client } = ctx.drive();
+  const items: RecycledItem[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await listRecycleBin(client, space, { cursor, rootFolderId: space.rootFolderId, signal: ctx.signal });
+    items.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return items;
 }

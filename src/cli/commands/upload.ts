@@ -12,10 +12,12 @@ import { CliContext, formatBytes } from '../context';
 import { uploadDepsFor } from '../hashing';
 import { parseByteSize, parseChoice, parsePositiveInt } from '../parse';
 import { ProgressBar } from '../progressBar';
+import { resolveFolder } from '../targets';
 import { usageError } from '../usage';
+import { isRemoteSpec, parseRemoteSpec } from '../../core/remoteFs/remotePath';
 
 export const usage =
-  'koodrive upload <path...> --container <containerId> [--parent <folderId>] [--conflict rename|fail|skip-same] [--part-size BYTES] [--concurrency N] [--exclude GLOB]... [--no-gitignore] [--no-resume] [--json]';
+  'koodrive upload <path...> --container <containerId> [--parent <folderId|containerId:path>] [--conflict rename|fail|skip-same (default rename)] [--part-size BYTES] [--concurrency N] [--exclude GLOB]... [--no-gitignore] [--no-resume] [--quiet] [--json]';
 
 const CONFLICTS = ['rename', 'fail', 'skip-same'] as const;
 
@@ -30,9 +32,17 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     options: {
       container: { type: 'string' }, parent: { type: 'string' }, conflict: { type: 'string' }, 'part-size': { type: 'string' },
       concurrency: { type: 'string' }, exclude: { type: 'string', multiple: true }, 'no-gitignore': { type: 'boolean' }, 'no-resume': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
     },
   });
-  if (positionals.length === 0 || !values.container) throw usageError(usage);
+  if (positionals.length === 0) throw usageError(usage, 'Missing the files or folders to upload');
+  // --parent <containerId>:<path> names the space too.
+  const parentSpec = values.parent !== undefined && isRemoteSpec(values.parent) ? parseRemoteSpec(values.parent) : undefined;
+  if (!values.container && !parentSpec) throw usageError(usage, 'Missing --container (or a <containerId>:<folder> target with --parent)');
+  if (values.container && parentSpec && parentSpec.containerId !== values.container) {
+    throw usageError(usage, `--container ${values.container} and --parent ${values.parent} name two spaces`);
+  }
+  const quiet = values.quiet === true;
   const conflict: ConflictPolicy = parseChoice(values.conflict, '--conflict', CONFLICTS) ?? 'rename';
   const partSize = parseByteSize(values['part-size'], '--part-size');
   if (partSize !== undefined) {
@@ -57,9 +67,9 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   }
 
   const deps = uploadDepsFor(ctx, { resume: !values['no-resume'] });
-  const space = await resolveSpace(deps.client, ctx.userId(), values.container, { signal: ctx.signal });
-  const parentFolderId = values.parent ?? space.rootFolderId;
-  const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
+  const space = await resolveSpace(deps.client, ctx.userId(), parentSpec?.containerId ?? (values.container as string), { signal: ctx.signal });
+  const parentFolderId = values.parent ? (await resolveFolder(ctx, values.parent, space, usage)).folderId : space.rootFolderId;
+  const bar = new ProgressBar(ctx.isTty && !ctx.flags.json && !quiet);
   const common = { partSize, concurrency, signal: ctx.signal, onProgress: (e: Parameters<typeof bar.update>[0]) => bar.update(e) };
   const entries: Entry[] = [];
   const started = Date.now();
@@ -84,7 +94,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   } finally {
     bar.done();
   }
-  report(ctx, entries, Date.now() - started);
+  report(ctx, entries, Date.now() - started, quiet);
   const bad = entries.filter((e) => e.status === 'failed' || e.status === 'not-uploaded').length;
   if (bad) throw new KooDriveError('ApiError', `${bad} of ${entries.length} file(s) were not uploaded`, { subject: 'partial' });
 }
@@ -102,7 +112,8 @@ function failed(localPath: string, e: unknown, redact: (text: string) => string)
   return { status: 'failed', localPath, error: { code: err.code, message: redact(err.message) } };
 }
 
-function report(ctx: CliContext, entries: Entry[], ms: number): void {
+/** `quiet`: only what was not uploaded (on stderr). */
+function report(ctx: CliContext, entries: Entry[], ms: number, quiet: boolean): void {
   if (ctx.flags.json) {
     ctx.out(JSON.stringify(entries));
     return;
@@ -111,12 +122,13 @@ function report(ctx: CliContext, entries: Entry[], ms: number): void {
   for (const e of entries) {
     if (e.status === 'failed') ctx.err(`✗ ${e.localPath}: ${e.error.message}`);
     else if (e.status === 'not-uploaded') ctx.err(`- ${e.localPath}: ${e.message}`);
-    else {
+    else if (!quiet) {
       if (e.status === 'uploaded') bytes += e.size;
       const note = e.status === 'rapid' ? ' (flash upload: already on KooDrive, nothing sent)' : e.status === 'skipped' ? ' (identical file already there, skipped)' : e.resumed ? ' (resumed)' : '';
       ctx.out(`✓ ${path.relative(process.cwd(), e.localPath) || e.localPath} → ${e.fileName} ${e.fileId}${note}`);
     }
   }
+  if (quiet) return;
   const ok = entries.filter((e) => e.status !== 'failed' && e.status !== 'not-uploaded').length;
   ctx.out(`${ok}/${entries.length} file(s) uploaded, ${formatBytes(bytes)} sent in ${(ms / 1000).toFixed(1)} s`);
 }

@@ -67,6 +67,17 @@ export function folderCacheKey(space: SpaceRef, folderId: string): string {
   return `${space.containerId}~${space.shareFolderId ?? ''}~${folderId}`;
 }
 
+/**
+ * Names the whole path and the first name missing from it: "does/not/exist.txt"
+ * with no "does" must not read "does does not exist".
+ */
+function missingError(names: readonly string[], missing: number): KooDriveError {
+  const full = names.join('/');
+  const where = missing === 0 ? 'at the top of the space' : `in ${names.slice(0, missing).join('/')}`;
+  // subject: the path down to the missing name, as before (callers map it to what does not exist).
+  return new KooDriveError('NotFound', `"${full}" does not exist on KooDrive: there is no "${names[missing]}" ${where}`, { subject: names.slice(0, missing + 1).join('/') });
+}
+
 export class PathResolver {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly ttlMs: number;
@@ -91,8 +102,8 @@ export class PathResolver {
     for (let i = 0; i < names.length; i++) {
       const listing = await this.list(space, folderId, signal);
       const item = listing.byName.get(names[i]);
+      if (!item) throw missingError(names, i);
       const shown = names.slice(0, i + 1).join('/');
-      if (!item) throw new KooDriveError('NotFound', `${shown} does not exist on KooDrive`, { subject: shown });
       if (i === names.length - 1) return { kind: 'item', item, parentFolderId: folderId };
       if (!item.isFolder) throw notFolderError(shown);
       folderId = item.id;

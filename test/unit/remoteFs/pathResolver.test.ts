@@ -47,7 +47,7 @@ describe('remoteFs PathResolver (sandbox)', function () {
       assert.equal(got.kind === 'item' && got.item.name, name);
       assert.equal(got.kind === 'item' && got.item.id, all.byName.get(name)!.id);
     }
-    await assert.rejects(r.resolve(w.personal, ['report.txt']), (e) => KooDriveError.is(e, 'NotFound') && /report\.txt does not exist/.test(e.message));
+    await assert.rejects(r.resolve(w.personal, ['report.txt']), (e) => KooDriveError.is(e, 'NotFound') && /"report\.txt" does not exist on KooDrive: there is no "report\.txt" at the top of the space/.test(e.message));
     await assert.rejects(r.resolve(w.personal, ['REPORT']), (e) => KooDriveError.is(e, 'NotFound'));
   });
 

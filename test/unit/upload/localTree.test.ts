@@ -1,14 +1,27 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { IgnoreMatcher } from '../../../src/core/upload/ignoreRules';
 import { walkLocalTree } from '../../../src/core/upload/localTree';
 
+/** Every temp folder a test made, removed after it (pass or fail): nothing is left in the system temp folder. */
+const made: string[] = [];
+async function tempRoot(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+async function removeTempRoots(): Promise<void> {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+
 describe('walkLocalTree', () => {
+  afterEach(removeTempRoots);
+
   it('lists folders before their files, skips symlinks (incl. loops) and special files, honours excludes', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'kd-walk-'));
+    const root = await tempRoot('kd-walk-');
     await mkdir(path.join(root, 'a/b'), { recursive: true });
     await mkdir(path.join(root, 'node_modules/x'), { recursive: true });
     await writeFile(path.join(root, 'a/b/c.txt'), 'c');
@@ -28,9 +41,11 @@ describe('walkLocalTree', () => {
 });
 
 describe('scanFolderForUpload', () => {
+  afterEach(removeTempRoots);
+
   it('applies .git/, excludes, the folder\'s .gitignore and leaves out KooDrive\'s own files; scanTotals counts what is sent', async () => {
     const { scanFolderForUpload, scanTotals } = await import('../../../src/core/upload/uploadFolder');
-    const root = await mkdtemp(path.join(tmpdir(), 'kd-scan-'));
+    const root = await tempRoot('kd-scan-');
     await mkdir(path.join(root, '.git'), { recursive: true });
     await mkdir(path.join(root, 'state/uploads'), { recursive: true });
     await writeFile(path.join(root, '.git/HEAD'), 'ref');
