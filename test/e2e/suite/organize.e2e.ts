@@ -2,17 +2,13 @@
  * End-to-end: "KooDrive: Search…" in a real VS Code (code-server) driven
  * through Chromium, against the local sandbox: type part of a name, see the
  * results (name, folder, size, date), choose one and find it selected in the
- * tree with its folder expanded. The results screenshot is also kept as
- * docs/screenshots/search-results.png.
+ * tree with its folder expanded. The results screenshot is staged for the
+ * docs as search-results.png (`npm run screenshots`).
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Locator } from 'playwright-core';
 import { Harness, signInThroughWelcomeView, startHarness } from '../harness';
 import { Workbench } from '../workbench';
-
-const DOCS_SCREENSHOT = path.resolve(__dirname, '../../../../docs/screenshots/search-results.png');
 
 describe('KooDrive search in VS Code (e2e)', function () {
   let h: Harness;
@@ -47,8 +43,7 @@ describe('KooDrive search in VS Code (e2e)', function () {
     const rowText = (await hit.first().textContent()) ?? '';
     assert.match(rowText, /\/Documents\/Archive/, `the folder path is shown: ${rowText}`);
     const shot = await h.screenshot('search-results');
-    fs.mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
-    fs.copyFileSync(shot, DOCS_SCREENSHOT);
+    h.keepForDocs(shot, 'search-results.png');
 
     // Typing went faster than the debounce: far fewer searches than keystrokes, none with fewer than 2 characters.
     const searches = await h.sandbox.admin.requests({ since, path: '/files/search' });
