@@ -91,6 +91,16 @@ describe('extension manifest (package.json)', () => {
     const treeOnly = new Set<string>();
     for (const m of pkg.contributes.menus['view/item/context']) if (m.command) treeOnly.add(m.command);
     for (const id of ['koodrive.uploadFiles', 'koodrive.loadMoreItems']) treeOnly.add(id);
+    // Tree commands with a palette form: a quick pick ("Open Remote File…"), or the tree's selection (Move to… / Copy to…).
+    const paletteForms: Record<string, string> = {
+      'koodrive.openRemoteFile': CONTEXT_KEYS.signedIn,
+      'koodrive.moveItems': `${CONTEXT_KEYS.signedIn} && ${CONTEXT_KEYS.itemSelected}`,
+      'koodrive.copyItems': `${CONTEXT_KEYS.signedIn} && ${CONTEXT_KEYS.itemSelected}`,
+    };
+    for (const [id, when] of Object.entries(paletteForms)) {
+      assert.equal(pkg.contributes.menus.commandPalette.find((m) => m.command === id)?.when, when, `${id} in the palette when ${when}`);
+      treeOnly.delete(id);
+    }
     for (const id of treeOnly) assert.ok(hidden.has(id), `${id} should be hidden from the palette`);
     for (const id of ['koodrive.signIn', 'koodrive.uploadActiveFile', 'koodrive.uploadWorkspaceFolder', 'koodrive.createRevision', 'koodrive.showRevisions']) {
       assert.ok(!hidden.has(id), `${id} should be in the palette`);
