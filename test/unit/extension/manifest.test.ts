@@ -129,6 +129,35 @@ describe('extension manifest (package.json)', () => {
     assert.match(text, /\(command:koodrive\.startSandbox\)/);
   });
 
+  it('contributes the Get Started walkthrough: each step with its picture in the .vsix, a button and a completion event', () => {
+    interface Step { id: string; title: string; description: string; media: { svg?: string; image?: string; altText: string }; completionEvents: string[] }
+    const walkthroughs = (pkg.contributes as unknown as { walkthroughs: Array<{ id: string; title: string; steps: Step[] }> }).walkthroughs;
+    assert.equal(walkthroughs.length, 1);
+    const steps = walkthroughs[0].steps;
+    assert.deepEqual(steps.map((st) => st.id), ['signIn', 'browse', 'upload', 'openRemoteFile', 'syncFolder']);
+    const allow = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    assert.match(allow, /^!media\/\*\*$/m, '.vscodeignore lets media/ (the walkthrough pictures) into the .vsix');
+    // Built on another branch (src/extension/sync/), merged separately: the step names it already.
+    const elsewhere = new Set(['koodrive.syncFolder']);
+    const known = (id: string): boolean => contributed.includes(id) || elsewhere.has(id) || /^workbench\./.test(id);
+    for (const st of steps) {
+      const media = st.media.svg ?? st.media.image ?? '';
+      assert.match(media, /^media\/walkthrough\/[\w-]+\.svg$/, st.id);
+      assert.ok(readFileSync(path.join(ROOT, media), 'utf8').includes('<svg'), `${st.id}: ${media}`);
+      for (const key of [st.title, st.description, st.media.altText]) assert.match(key, /^%walkthrough\.[\w.]+%$/, st.id);
+      const buttons = [...nls[st.description.slice(1, -1)].matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.ok(buttons.length > 0, `${st.id} has a button`);
+      for (const b of buttons) assert.ok(known(b), `${st.id}: button runs ${b}, which nobody contributes`);
+      assert.ok(st.completionEvents.length > 0, `${st.id} has a completion event`);
+      for (const e of st.completionEvents) {
+        const cmd = /^onCommand:(.+)$/.exec(e)?.[1];
+        if (cmd) assert.ok(known(cmd), `${st.id}: ${e}`);
+        else assert.match(e, /^(onContext:koodrive\.\w+|onView:koodrive\.\w+)$/, `${st.id}: ${e}`);
+      }
+    }
+    assert.ok(steps.find((st) => st.id === 'syncFolder')?.completionEvents.includes('onCommand:koodrive.syncFolder'));
+  });
+
   it('lets only user settings choose the endpoint', () => {
     const props = pkg.contributes.configuration.properties;
     assert.ok(['application', 'machine'].includes(props['koodrive.endpoint'].scope ?? ''), 'koodrive.endpoint must not be settable by a workspace');
