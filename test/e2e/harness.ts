@@ -24,6 +24,8 @@ export interface HarnessOptions {
   extraVsix?: string[];
   /** Install the build with test hooks compiled in (the suites) instead of the production .vsix (the demo). */
   testHooks?: boolean;
+  /** Install this .vsix as the extension (e.g. the universal package) instead of the one `testHooks` picks. */
+  vsix?: string;
   /** Runs after the extensions are installed, before code-server starts. */
   afterInstall?: (dirs: { extensionsDir: string; userDataDir: string }) => void;
   /** Fills the workspace folder before code-server opens it. */
@@ -73,7 +75,7 @@ function keepForDocs(shot: string, docsName: string): string {
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const log = opts.log ?? ((line: string) => console.log(`[harness] ${line}`));
-  const extensionVsix = opts.testHooks ? testHooksVsixPath : vsixPath;
+  const extensionVsix = opts.vsix ?? (opts.testHooks ? testHooksVsixPath : vsixPath);
   if (!fs.existsSync(extensionVsix)) throw new Error(`${extensionVsix} is missing: run the e2e setup first (node out/test/e2e/setup.js)`);
   const artifacts = path.join(artifactsDir, opts.name);
   fs.rmSync(artifacts, { recursive: true, force: true });
