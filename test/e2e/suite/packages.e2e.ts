@@ -105,17 +105,17 @@ describe('the packages in code-server (e2e)', function () {
       for (const id of stepIds) {
         await walkthrough.locator('.step-title', { hasText: nls[`walkthrough.${id}.title`] }).first().waitFor({ state: 'visible', timeout: 30_000 });
       }
-      const signIn = walkthrough.locator(`[data-step-id$="#signIn"]`).first();
+      const signIn = walkthrough.locator('button.getting-started-step[data-step-id$="signIn"]').first();
       await signIn.waitFor({ state: 'visible' });
       // The first step is open: its buttons and its picture.
-      await walkthrough.getByRole('button', { name: 'Try the local sandbox' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await walkthrough.getByRole('button', { name: 'Try the local sandbox', exact: true }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await page.locator('.getting-started-media').first().waitFor({ state: 'visible', timeout: 30_000 });
       h.keepForDocs(await h.screenshot('walkthrough'), 'walkthrough.png');
-      assert.doesNotMatch((await signIn.getAttribute('class')) ?? '', /\bcomplete\b/, 'not signed in yet: the step is open');
+      assert.equal(await signIn.getAttribute('aria-checked'), 'false', 'not signed in yet: the step is not ticked');
 
-      await walkthrough.getByRole('button', { name: 'Try the local sandbox' }).first().click();
+      await walkthrough.getByRole('button', { name: 'Try the local sandbox', exact: true }).first().click();
       // Completion event onContext:koodrive.signedIn.
-      await walkthrough.locator('[data-step-id$="#signIn"].complete').first().waitFor({ state: 'attached', timeout: 90_000 });
+      await walkthrough.locator('button.getting-started-step[data-step-id$="signIn"][aria-checked="true"]').first().waitFor({ state: 'attached', timeout: 90_000 });
       await h.screenshot('walkthrough-signed-in');
       await wb.openViewContainer('KooDrive');
       await wb.treeRow(wb.viewPane('Files'), 'Engineering').waitFor({ timeout: 60_000 });
