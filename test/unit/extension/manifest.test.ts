@@ -143,7 +143,11 @@ describe('extension manifest (package.json)', () => {
     for (const st of steps) {
       const media = st.media.svg ?? st.media.image ?? '';
       assert.match(media, /^media\/walkthrough\/[\w-]+\.svg$/, st.id);
-      assert.ok(readFileSync(path.join(ROOT, media), 'utf8').includes('<svg'), `${st.id}: ${media}`);
+      const svg = readFileSync(path.join(ROOT, media), 'utf8');
+      assert.ok(svg.includes('<svg'), `${st.id}: ${media}`);
+      // The walkthrough's webview allows no inline <style>: colours are presentation attributes with theme variables.
+      assert.doesNotMatch(svg, /<style|\bclass=/, `${st.id}: ${media} must not rely on a <style> element`);
+      assert.match(svg, /var\(--vscode-[\w-]+, #[0-9a-f]{3,6}\)/i, `${st.id}: ${media} follows the theme`);
       for (const key of [st.title, st.description, st.media.altText]) assert.match(key, /^%walkthrough\.[\w.]+%$/, st.id);
       const buttons = [...nls[st.description.slice(1, -1)].matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
       assert.ok(buttons.length > 0, `${st.id} has a button`);
