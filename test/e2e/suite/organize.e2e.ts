@@ -61,4 +61,17 @@ describe('KooDrive search in VS Code (e2e)', function () {
     assert.strictEqual(await wb.treeRow(files(), 'Archive').first().getAttribute('aria-expanded'), 'true', 'its folder was expanded');
     await h.screenshot('search-revealed');
   });
+
+  it('with that file selected in the tree, the palette offers "KooDrive: Move to…", which moves it', async () => {
+    const before = await h.sandbox.admin.getPath('Documents/Archive/2023-report.txt');
+    const personal = (await wb.treeLabels(files()))[0];
+    // Offered only while a file or folder is selected in the tree (koodrive.itemSelected): runCommand fails if it is not listed.
+    await wb.runCommand('KooDrive: Move to…');
+    await wb.pick(personal, { title: 'Move "2023-report.txt" to…' });
+    await wb.pick('Documents');
+    await wb.pick('Move Here');
+    await h.sandbox.admin.waitFor('the file in Documents', async () => h.sandbox.admin.findPath('Documents/2023-report.txt'));
+    assert.strictEqual((await h.sandbox.admin.getPath('Documents/2023-report.txt')).id, before.id, 'moved, not copied');
+    assert.strictEqual(await h.sandbox.admin.findPath('Documents/Archive/2023-report.txt'), undefined);
+  });
 });
