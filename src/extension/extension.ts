@@ -38,7 +38,7 @@ import { VsCodeNotifier, VsCodePrompts } from './ui/vscodePrompts';
 import { DriveDragAndDrop } from './views/driveDragAndDrop';
 import { DriveTreeProvider } from './views/driveTreeProvider';
 import { TransfersTreeProvider } from './views/transfersTreeProvider';
-import { ContainerNode, displayPath, folderIdOf, ItemNode } from './views/treeNodes';
+import { ContainerNode, displayPath, folderIdOf, isItemNode, ItemNode } from './views/treeNodes';
 import { moveNodes } from './commands/moveItems';
 import { VsCodeSearchUi } from './ui/searchQuickPick';
 
@@ -162,9 +162,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   context.subscriptions.push(view);
   tree.attachView(view);
+  context.subscriptions.push(view.onDidChangeSelection((e) => {
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.itemSelected, e.selection.some(isItemNode));
+  }));
   // Compiled out unless built with esbuild.js --test-hooks (testMode.ts).
   if (__KOODRIVE_TEST_HOOKS__) {
-    registerTestMode(context, { tree, dragAndDrop, transfers: transfersTree, restartTransfers, resumeStateDir: resumeStore.dir });
+    registerTestMode(context, { tree, dragAndDrop, transfers: transfersTree, restartTransfers, resumeStateDir: resumeStore.dir, explorer: view as vscode.TreeView<unknown> });
   }
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 

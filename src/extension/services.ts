@@ -34,6 +34,8 @@ export interface TreePort {
   refreshRecycleBin(space: SpaceRef): void;
   /** Shows an item in the tree, expanding its folders; undefined when it is not there. */
   revealItem(space: Space, folderIds: readonly string[], itemId: string): Promise<ItemNode | undefined>;
+  /** The files and folders selected in the tree (what a palette command without arguments acts on). */
+  selectedItems(): ItemNode[];
 }
 
 /** The few things of the VS Code window commands need besides prompts. */

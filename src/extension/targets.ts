@@ -44,6 +44,12 @@ export function itemNodesFromArgs(node: unknown, nodes: unknown): ItemNode[] {
   return selected;
 }
 
+/** Tree items from a tree invocation; from the palette (no arguments), the tree's selection. */
+export function itemNodesOrSelection(s: Services, node: unknown, nodes: unknown): ItemNode[] {
+  if (node === undefined && nodes === undefined) return s.tree.selectedItems();
+  return itemNodesFromArgs(node, nodes);
+}
+
 /** The folder (or space) a tree command applies to: a file stands for its folder. */
 export function containerFromArg(node: unknown): ContainerNode | undefined {
   if (isContainerNode(node)) return node;

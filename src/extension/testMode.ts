@@ -35,6 +35,8 @@ export interface TestHooks {
   restartTransfers?: () => Promise<void>;
   /** Where the upload engine keeps its resume state. */
   resumeStateDir?: string;
+  /** The KooDrive tree view itself (to select a row, as a click does, before a palette command). */
+  explorer?: vscode.TreeView<unknown>;
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {

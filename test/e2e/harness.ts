@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { installExtension, RunningCodeServer, startCodeServer, writeUserSettings } from './codeServer';
-import { artifactsDir, testHooksVsixPath, vsixPath } from './paths';
+import { artifactsDir, docsScreenshotsStage, testHooksVsixPath, vsixPath } from './paths';
 import { SANDBOX_TOKEN, SANDBOX_USER_ID } from './sandboxAdmin';
 import { SandboxProcess, startSandboxProcess } from './sandboxProcess';
 import { launchBrowser, openWorkbench, widenSideBar, Workbench } from './workbench';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   extraVsix?: string[];
   /** Install the build with test hooks compiled in (the suites) instead of the production .vsix (the demo). */
   testHooks?: boolean;
+  /** Install this .vsix as the extension (e.g. the universal package) instead of the one `testHooks` picks. */
+  vsix?: string;
   /** Runs after the extensions are installed, before code-server starts. */
   afterInstall?: (dirs: { extensionsDir: string; userDataDir: string }) => void;
   /** Fills the workspace folder before code-server opens it. */
@@ -58,12 +60,22 @@ export interface Harness {
   page?: Page;
   /** Saves a PNG of the page under artifacts/; returns its path. */
   screenshot(name: string): Promise<string>;
+  /** Stages a screenshot for the docs as test/e2e/artifacts/screenshots/<docsName> (git-ignored);
+   *  `npm run screenshots` copies the staged ones into docs/screenshots/. */
+  keepForDocs(shot: string, docsName: string): string;
   dispose(): Promise<void>;
+}
+
+function keepForDocs(shot: string, docsName: string): string {
+  fs.mkdirSync(docsScreenshotsStage, { recursive: true });
+  const staged = path.join(docsScreenshotsStage, docsName);
+  fs.copyFileSync(shot, staged);
+  return staged;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const log = opts.log ?? ((line: string) => console.log(`[harness] ${line}`));
-  const extensionVsix = opts.testHooks ? testHooksVsixPath : vsixPath;
+  const extensionVsix = opts.vsix ?? (opts.testHooks ? testHooksVsixPath : vsixPath);
   if (!fs.existsSync(extensionVsix)) throw new Error(`${extensionVsix} is missing: run the e2e setup first (node out/test/e2e/setup.js)`);
   const artifacts = path.join(artifactsDir, opts.name);
   fs.rmSync(artifacts, { recursive: true, force: true });
@@ -140,7 +152,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       await page.screenshot({ path: file });
       return file;
     };
-    return { root, ...dirs, artifacts, sandbox, codeServer, browser, page, screenshot, dispose };
+    return { root, ...dirs, artifacts, sandbox, codeServer, browser, page, screenshot, keepForDocs, dispose };
   } catch (err) {
     await dispose();
     throw err;

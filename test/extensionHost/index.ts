@@ -28,6 +28,7 @@ function loadSuites(): void {
   require('./suite/organize.test');
   require('./suite/transfersView.test');
   require('./suite/expiry.test');
+  require('./suite/palette.test');
 }
 
 export async function run(): Promise<void> {

@@ -9,6 +9,7 @@ import { formatBytes } from '../../core/format';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { UploadRunRequest } from '../transfers/transferService';
+import type { RunView } from '../../core/queue/transferQueue';
 import { transferFromArgs } from './transferArgs';
 
 export const CANCEL_CONFIRM_PROMPT = 'transfers.cancel';
@@ -17,11 +18,7 @@ export const CANCEL_CONFIRM_BYTES = 4 * 1024 * 1024;
 
 export async function cancelTransfer(s: Services, node?: unknown): Promise<void> {
   const run = transferFromArgs(s, node);
-  let sent = run.bytesDone;
-  if (run.direction === 'upload' && s.resumeStore) {
-    const req = run.request as UploadRunRequest;
-    sent = Math.max(sent, run.done.bytes + (await uploadStateBytes(s.resumeStore, req.paths, req.destination.space.containerId)));
-  }
+  const sent = await bytesSent(s, run);
   if (sent > CANCEL_CONFIRM_BYTES && run.state !== 'done' && run.state !== 'cancelled') {
     await s.prompts.confirm({
       id: CANCEL_CONFIRM_PROMPT,
@@ -32,4 +29,14 @@ export async function cancelTransfer(s: Services, node?: unknown): Promise<void>
   }
   await s.transfers.queue.cancel(run.id);
   s.logger.info(`Cancelled ${run.direction} ${run.name}`);
+}
+
+/** What cancelling `run` would discard: its bytes, or what the upload engine's resume store recorded when that is more. */
+export async function bytesSent(s: Services, run: RunView): Promise<number> {
+  let sent = run.bytesDone;
+  if (run.direction === 'upload' && s.resumeStore) {
+    const req = run.request as UploadRunRequest;
+    sent = Math.max(sent, run.done.bytes + (await uploadStateBytes(s.resumeStore, req.paths, req.destination.space.containerId)));
+  }
+  return sent;
 }

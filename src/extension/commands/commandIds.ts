@@ -52,6 +52,8 @@ export const COMMAND_IDS = [
   'koodrive.pauseAllTransfers',
   'koodrive.resumeAllTransfers',
   'koodrive.clearFinishedTransfers',
+  'koodrive.cancelAllTransfers',
+  'koodrive.retryFailedTransfers',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -66,6 +68,8 @@ export const CONTEXT_KEYS = {
   sandbox: 'koodrive.sandbox',
   /** At least one upload or download is running. */
   transferring: 'koodrive.transferring',
+  /** A file or folder is selected in the KooDrive tree (Move to… / Copy to… in the palette). */
+  itemSelected: 'koodrive.itemSelected',
 } as const;
 
 /** The KooDrive tree view's id. */

@@ -3,13 +3,13 @@ import { KooDriveError } from '../../core/errors';
 import { copyItems as copyInDrive, OrganizeOutcome } from '../../core/organize/organizeItems';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
-import { itemNodesFromArgs } from '../targets';
+import { itemNodesOrSelection } from '../targets';
 import { reportOrganize, withJobProgress } from '../ui/organizeReport';
 import { pickRemoteFolder } from '../ui/remoteBrowser';
 import { bySpace } from './moveItems';
 
 export async function copyItems(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
-  const items = itemNodesFromArgs(node, nodes);
+  const items = itemNodesOrSelection(s, node, nodes);
   if (items.length === 0) throw new KooDriveError('InvalidInput', l10n.t('Select the files or folders to copy in the KooDrive view.'));
   const dest = await pickRemoteFolder(s, { title: items.length === 1 ? l10n.t('Copy "{0}" to…', items[0].item.name) : l10n.t('Copy {0} items to…', items.length), acceptLabel: l10n.t('Copy Here') });
   const conn = await s.session.connection();

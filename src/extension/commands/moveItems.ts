@@ -8,13 +8,13 @@ import { KooDriveError } from '../../core/errors';
 import { Destination, moveItems as moveInDrive, OrganizeOutcome } from '../../core/organize/organizeItems';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
-import { itemNodesFromArgs } from '../targets';
+import { itemNodesOrSelection } from '../targets';
 import { reportOrganize, withJobProgress } from '../ui/organizeReport';
 import { pickRemoteFolder } from '../ui/remoteBrowser';
 import { folderIdOf, ItemNode, spaceKey } from '../views/treeNodes';
 
 export async function moveItems(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
-  const items = itemNodesFromArgs(node, nodes);
+  const items = itemNodesOrSelection(s, node, nodes);
   if (items.length === 0) throw new KooDriveError('InvalidInput', l10n.t('Select the files or folders to move in the KooDrive view.'));
   const dest = await pickRemoteFolder(s, { title: items.length === 1 ? l10n.t('Move "{0}" to…', items[0].item.name) : l10n.t('Move {0} items to…', items.length), acceptLabel: l10n.t('Move Here') });
   await moveNodes(s, items, { space: dest.space, folderId: dest.folderId }, dest.path);

@@ -45,6 +45,8 @@ import { resumeAllTransfers } from './resumeAllTransfers';
 import { resumeTransfer } from './resumeTransfer';
 import { retryTransfer } from './retryTransfer';
 import { revealTransfer } from './revealTransfer';
+import { cancelAllTransfers } from './cancelAllTransfers';
+import { retryFailedTransfers } from './retryFailedTransfers';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -86,6 +88,8 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.pauseAllTransfers': pauseAllTransfers,
   'koodrive.resumeAllTransfers': resumeAllTransfers,
   'koodrive.clearFinishedTransfers': clearFinishedTransfers,
+  'koodrive.cancelAllTransfers': cancelAllTransfers,
+  'koodrive.retryFailedTransfers': retryFailedTransfers,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };

@@ -21,6 +21,8 @@ export interface RemoteFileRef {
   item: DriveItem;
   parentId: string;
   path: string;
+  /** The names from the space's top level down to the file (its `koodrive:` path). */
+  names: string[];
 }
 
 interface Item extends PickItem {
@@ -115,7 +117,13 @@ async function browse(s: Services, opts: BrowseOptions, mode: 'folder' | 'file')
       } else if (chosen.item?.isFolder) {
         next = { space: current.space, trail: [...current.trail, { id: chosen.item.id, name: chosen.item.name }] };
       } else if (chosen.item) {
-        return { space: current.space, item: chosen.item, parentId: folderIdOf(current), path: `${here}/${chosen.item.name}` };
+        return {
+          space: current.space,
+          item: chosen.item,
+          parentId: folderIdOf(current),
+          path: `${here}/${chosen.item.name}`,
+          names: [...current.trail.map((t) => t.name), chosen.item.name],
+        };
       }
     }
     level = next;

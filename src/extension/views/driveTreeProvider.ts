@@ -10,7 +10,7 @@ import type { DriveChanges } from '../../core/remoteFs/driveChanges';
 import type { SessionPort, TreePort } from '../services';
 import { DriveTreeModel } from './driveTreeModel';
 import { sessionTreeSource } from './driveTreeSource';
-import { DriveNode, folderIdOf, ItemNode, LoadMoreNode, PagedNode } from './treeNodes';
+import { DriveNode, folderIdOf, isItemNode, ItemNode, LoadMoreNode, PagedNode } from './treeNodes';
 import { presentNode } from './treePresentation';
 
 export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, TreePort, vscode.Disposable {
@@ -116,6 +116,10 @@ export class DriveTreeProvider implements vscode.TreeDataProvider<DriveNode>, Tr
     const node = await this.model.locate(space, folderIds, itemId);
     if (node) await this.view?.reveal(node, { select: true, focus: true, expand: false });
     return node;
+  }
+
+  selectedItems(): ItemNode[] {
+    return (this.view?.selection ?? []).filter(isItemNode);
   }
 
   dispose(): void {

@@ -58,7 +58,7 @@ describe('KooDrive in VS Code (e2e)', function () {
     const welcome = files().locator('.welcome-view-content');
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
     assert.ok(await welcome.getByRole('button', { name: 'Try the local sandbox' }).isVisible(), 'the welcome view offers the sandbox');
-    await h.screenshot('welcome-view');
+    h.keepForDocs(await h.screenshot('welcome-view'), 'welcome.png');
 
     const since = await h.sandbox.admin.lastRequestSeq();
     await welcome.getByRole('button', { name: 'Sign in' }).click();
@@ -112,7 +112,7 @@ describe('KooDrive in VS Code (e2e)', function () {
     await wb.contextMenu(wb.explorerRow('notes.md'), 'Upload to KooDrive');
     await wb.pick(personal, { title: 'Upload to KooDrive' });
     await wb.pick('Documents');
-    await h.screenshot('upload-destination');
+    h.keepForDocs(await h.screenshot('upload-destination'), 'upload-destination.png');
     await wb.pick('Upload Here');
     await wb.notification(`Uploaded notes.md to ${personal}/Documents.`).waitFor({ timeout: 60_000 });
     await h.screenshot('uploaded-file');
@@ -122,7 +122,7 @@ describe('KooDrive in VS Code (e2e)', function () {
     await wb.openViewContainer('KooDrive');
     await wb.expand(treeRow('Documents'));
     await treeRow('notes.md').waitFor();
-    await h.screenshot('tree-shows-upload');
+    h.keepForDocs(await h.screenshot('tree-shows-upload'), 'tree.png');
     await wb.collapse(treeRow('Documents'));
     await wb.clearNotifications();
   });
@@ -163,7 +163,7 @@ describe('KooDrive in VS Code (e2e)', function () {
     await admin.waitFor('the first part upload', async () => (await admin.requests({ path: '' })).some((r) => r.target === 'part'), 60_000);
     // Hashed, parts on their way: the notification shows the bytes sent.
     await wb.notification(/Uploading to .* of 200 MiB \(\d+%\)|Uploading to .*%/).waitFor({ timeout: 30_000 });
-    await h.screenshot('large-upload-progress');
+    h.keepForDocs(await h.screenshot('large-upload-progress'), 'upload-progress.png');
     await wb.clickNotificationButton(/Uploading to/, 'Cancel');
     await progress.waitFor({ state: 'detached', timeout: 30_000 });
     await admin.clearFaults();
@@ -211,7 +211,7 @@ describe('KooDrive in VS Code (e2e)', function () {
     await wb.contextMenu(treeRow('report.txt'), 'Download…');
     await wb.pick(/workspace/, { title: 'Download from KooDrive' });
     await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '"report.txt" already exists' }).waitFor();
-    await h.screenshot('download-conflict');
+    h.keepForDocs(await h.screenshot('download-conflict'), 'download-conflict.png');
     await wb.pick('Keep Both');
     await waitForFile(path.join(h.workspace, 'report (1).txt'));
     assert.ok(fs.readFileSync(path.join(h.workspace, 'report (1).txt')).equals(fs.readFileSync(local)));
@@ -244,7 +244,7 @@ describe('KooDrive in VS Code (e2e)', function () {
 
     await wb.contextMenu(wb.explorerRow('report.txt'), 'Show Versions…');
     await wb.quickPickRow('Version 1').first().waitFor();
-    await h.screenshot('show-versions');
+    h.keepForDocs(await h.screenshot('show-versions'), 'versions.png');
     await wb.pick('Version 1', { title: 'Versions of report.txt' });
     await wb.pick('Restore This Version');
     await wb.notification(/^Restored version 1 of report\.txt/).waitFor({ timeout: 30_000 });

@@ -3,17 +3,13 @@
  * in the KooDrive tree → it opens in an editor tab (with breadcrumbs), and
  * "Add to Workspace" on a folder → the Explorer shows it. Its own harness
  * (own code-server and sandbox), so it does not depend on koodrive.e2e.ts.
- * The screenshots are copied to docs/screenshots/remote-file.png and
- * remote-workspace-folder.png for the README.
+ * The screenshots are staged for the README as remote-file.png and
+ * remote-workspace-folder.png (`npm run screenshots`).
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Locator } from 'playwright-core';
 import { Harness, signInThroughWelcomeView, startHarness } from '../harness';
 import { Workbench } from '../workbench';
-
-const DOCS_SCREENSHOTS = path.resolve(__dirname, '../../../../docs/screenshots');
 
 describe('koodrive: files in the editor (e2e)', function () {
   let h: Harness;
@@ -67,8 +63,7 @@ describe('koodrive: files in the editor (e2e)', function () {
     const downloads = (await h.sandbox.admin.requests({ since })).filter((r) => r.target === 'download');
     assert.ok(downloads.length >= 1, 'the content was read from the sandbox');
     const shot = await h.screenshot('remote-file-in-editor');
-    fs.mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-    fs.copyFileSync(shot, path.join(DOCS_SCREENSHOTS, 'remote-file.png'));
+    h.keepForDocs(shot, 'remote-file.png');
   });
 
   it('3. "Add to Workspace" on a folder shows it in the Explorer', async () => {
@@ -116,6 +111,6 @@ describe('koodrive: files in the editor (e2e)', function () {
       await wb.clickViewAction(explorer, 'Refresh Explorer').catch(() => undefined);
     }
     const shot = await h.screenshot('koodrive-workspace-folder');
-    fs.copyFileSync(shot, path.join(DOCS_SCREENSHOTS, 'remote-workspace-folder.png'));
+    h.keepForDocs(shot, 'remote-workspace-folder.png');
   });
 });

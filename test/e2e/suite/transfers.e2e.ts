@@ -2,13 +2,12 @@
  * End-to-end: the Transfers view during a folder upload, in a real VS Code
  * (code-server) driven through Chromium, against a sandbox whose part uploads
  * are slowed down. The screenshot is the README's picture of the view
- * (copied to docs/screenshots/transfers.png).
+ * (staged as transfers.png for `npm run screenshots`).
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Harness, signInThroughWelcomeView, startHarness } from '../harness';
-import { repoRoot } from '../paths';
 import { Workbench } from '../workbench';
 
 const FOLDER = 'photos';
@@ -62,7 +61,7 @@ describe('Transfers view (e2e)', function () {
     assert.match(description, /^Running · \d+ of 60 files/);
     await wb.treeRow(transfers, /^IMG_\d+\.jpg$/).first().waitFor({ timeout: 30_000 });
     const shot = await h.screenshot('transfers-view-folder-upload');
-    fs.copyFileSync(shot, path.join(repoRoot, 'docs', 'screenshots', 'transfers.png'));
+    h.keepForDocs(shot, 'transfers.png');
 
     await admin.clearFaults();
     await wb.notification(new RegExp(`^Uploaded ${FILES} files to`)).waitFor({ timeout: 240_000 });

@@ -16,7 +16,7 @@ import { TestUserInput } from '../testUserInput';
 const API = '/koodrive/ose/v1';
 
 /** A raw API client with a token of its own (POST /session/ with the sandbox's code). */
-class Api {
+export class Api {
   private token = '';
   constructor(private readonly url: string, private readonly userId: string) {}
 

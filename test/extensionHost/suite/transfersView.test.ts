@@ -243,4 +243,80 @@ describe('Transfers view', function () {
     const left = await rowsOf();
     assert.ok(left.every((r) => r.state !== 'done' && r.state !== 'cancelled'), JSON.stringify(left.map((r) => `${r.label} ${r.state}`)));
   });
+
+  it('Cancel All asks once (MiB were sent), cancels every unfinished run and leaves no resume state or remote file', async () => {
+    const sb = sandbox();
+    const names = ['cancel-all-a.bin', 'cancel-all-b.bin'];
+    const files = names.map((n) => {
+      const f = path.join(local, n);
+      fs.writeFileSync(f, randomBytes(15 * MiB));
+      return f;
+    });
+    await sb.admin.addFaults({ match: { target: 'part' }, action: { kind: 'delay', ms: 800 }, times: 1000 });
+    const seq0 = await sb.admin.lastRequestSeq();
+    const commands = files.map((f) => upload([f]));
+    await eventually('both runs running', async () => (await Promise.all(names.map(runRow))).every((r) => r.state === 'running'), 60_000);
+    await eventually('a part sent', async () => (await partsSince(seq0)).some((p) => p.status === 200), 60_000);
+
+    const ui = new TestUserInput();
+    try {
+      ui.answer(/^Cancel \d+ transfers\?$/, 'Cancel All');
+      await ui.run('koodrive.cancelAllTransfers');
+    } finally {
+      ui.dispose();
+    }
+    await Promise.all(commands);
+    for (const n of names) assert.equal((await runRow(n)).state, 'cancelled', n);
+    assert.ok((await rowsOf()).every((r) => r.state !== 'running' && r.state !== 'queued' && r.state !== 'paused'), 'nothing left unfinished');
+    const atCancel = await sb.admin.lastRequestSeq();
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.deepEqual(await partsSince(atCancel), [], 'no part request reached the sandbox after Cancel All');
+    const { resumeStateDir } = await hooks();
+    const left = (fs.existsSync(resumeStateDir) ? fs.readdirSync(resumeStateDir) : [])
+      .filter((n) => n.endsWith('.json') && names.some((name) => fs.readFileSync(path.join(resumeStateDir, n), 'utf8').includes(name)));
+    assert.deepEqual(left, [], 'no resume state left');
+    for (const n of names) assert.equal(await sb.admin.findPath(n), undefined, `${n} is not on the drive`);
+  });
+
+  it('Retry All Failed runs the failed files of every failed run again; both complete with our bytes', async () => {
+    const sb = sandbox();
+    const names = ['retry-all-a.bin', 'retry-all-b.bin'];
+    const data = names.map(() => randomBytes(12 * MiB));
+    const files = names.map((n, i) => {
+      const f = path.join(local, n);
+      fs.writeFileSync(f, data[i]);
+      return f;
+    });
+    // More 500s than the engine's attempts per part, for both files: both runs fail.
+    await sb.admin.addFaults({ match: { target: 'part', partNumber: 2 }, action: { kind: 'status', status: 500 }, times: 200 });
+    const ui = new TestUserInput();
+    try {
+      // The commands that started them report the failures in notifications (recorded and closed).
+      const commands = files.map((f) => upload([f]));
+      for (const n of names) await waitForState(n, 'failed');
+      await Promise.all(commands);
+    } finally {
+      ui.dispose();
+    }
+    await sb.admin.clearFaults();
+    await vscode.commands.executeCommand('koodrive.retryFailedTransfers');
+    for (const n of names) await waitForState(n, 'done');
+    for (const [i, n] of names.entries()) {
+      const remote = await sb.admin.getPath(n);
+      assert.equal(await sb.admin.contentSha256(remote.id), sha256(data[i]), n);
+    }
+    assert.ok(!(await rowsOf()).some((r) => r.state === 'failed'), 'no failed run left');
+  });
+
+  it('Retry All Failed and Cancel All with nothing to do change nothing and ask nothing', async () => {
+    const before = (await rowsOf()).map((r) => `${r.label} ${r.state}`);
+    const ui = new TestUserInput();
+    try {
+      await ui.run('koodrive.retryFailedTransfers');
+      await ui.run('koodrive.cancelAllTransfers');
+    } finally {
+      ui.dispose();
+    }
+    assert.deepEqual((await rowsOf()).map((r) => `${r.label} ${r.state}`), before);
+  });
 });

@@ -282,6 +282,13 @@ export class FakeTree implements TreePort {
     return undefined;
   }
 
+  /** What the tests select in the tree (palette commands act on it). */
+  selection: ItemNode[] = [];
+
+  selectedItems(): ItemNode[] {
+    return this.selection;
+  }
+
   async loadMore(_node: LoadMoreNode): Promise<void> {
     /* the model's own tests cover paging */
   }

@@ -91,6 +91,16 @@ describe('extension manifest (package.json)', () => {
     const treeOnly = new Set<string>();
     for (const m of pkg.contributes.menus['view/item/context']) if (m.command) treeOnly.add(m.command);
     for (const id of ['koodrive.uploadFiles', 'koodrive.loadMoreItems']) treeOnly.add(id);
+    // Tree commands with a palette form: a quick pick ("Open Remote File…"), or the tree's selection (Move to… / Copy to…).
+    const paletteForms: Record<string, string> = {
+      'koodrive.openRemoteFile': CONTEXT_KEYS.signedIn,
+      'koodrive.moveItems': `${CONTEXT_KEYS.signedIn} && ${CONTEXT_KEYS.itemSelected}`,
+      'koodrive.copyItems': `${CONTEXT_KEYS.signedIn} && ${CONTEXT_KEYS.itemSelected}`,
+    };
+    for (const [id, when] of Object.entries(paletteForms)) {
+      assert.equal(pkg.contributes.menus.commandPalette.find((m) => m.command === id)?.when, when, `${id} in the palette when ${when}`);
+      treeOnly.delete(id);
+    }
     for (const id of treeOnly) assert.ok(hidden.has(id), `${id} should be hidden from the palette`);
     for (const id of ['koodrive.signIn', 'koodrive.uploadActiveFile', 'koodrive.uploadWorkspaceFolder', 'koodrive.createRevision', 'koodrive.showRevisions']) {
       assert.ok(!hidden.has(id), `${id} should be in the palette`);
@@ -117,6 +127,39 @@ describe('extension manifest (package.json)', () => {
     const text = nls[welcome.contents.slice(1, -1)];
     assert.match(text, /\(command:koodrive\.signIn\)/);
     assert.match(text, /\(command:koodrive\.startSandbox\)/);
+  });
+
+  it('contributes the Get Started walkthrough: each step with its picture in the .vsix, a button and a completion event', () => {
+    interface Step { id: string; title: string; description: string; media: { svg?: string; image?: string; altText: string }; completionEvents: string[] }
+    const walkthroughs = (pkg.contributes as unknown as { walkthroughs: Array<{ id: string; title: string; steps: Step[] }> }).walkthroughs;
+    assert.equal(walkthroughs.length, 1);
+    const steps = walkthroughs[0].steps;
+    assert.deepEqual(steps.map((st) => st.id), ['signIn', 'browse', 'upload', 'openRemoteFile', 'syncFolder']);
+    const allow = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    assert.match(allow, /^!media\/\*\*$/m, '.vscodeignore lets media/ (the walkthrough pictures) into the .vsix');
+    // Built on another branch (src/extension/sync/), merged separately: the step names it already.
+    const elsewhere = new Set(['koodrive.syncFolder']);
+    const known = (id: string): boolean => contributed.includes(id) || elsewhere.has(id) || /^workbench\./.test(id);
+    for (const st of steps) {
+      const media = st.media.svg ?? st.media.image ?? '';
+      assert.match(media, /^media\/walkthrough\/[\w-]+\.svg$/, st.id);
+      const svg = readFileSync(path.join(ROOT, media), 'utf8');
+      assert.ok(svg.includes('<svg'), `${st.id}: ${media}`);
+      // The walkthrough's webview allows no inline <style>: colours are presentation attributes with theme variables.
+      assert.doesNotMatch(svg, /<style|\bclass=/, `${st.id}: ${media} must not rely on a <style> element`);
+      assert.match(svg, /var\(--vscode-[\w-]+, #[0-9a-f]{3,6}\)/i, `${st.id}: ${media} follows the theme`);
+      for (const key of [st.title, st.description, st.media.altText]) assert.match(key, /^%walkthrough\.[\w.]+%$/, st.id);
+      const buttons = [...nls[st.description.slice(1, -1)].matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.ok(buttons.length > 0, `${st.id} has a button`);
+      for (const b of buttons) assert.ok(known(b), `${st.id}: button runs ${b}, which nobody contributes`);
+      assert.ok(st.completionEvents.length > 0, `${st.id} has a completion event`);
+      for (const e of st.completionEvents) {
+        const cmd = /^onCommand:(.+)$/.exec(e)?.[1];
+        if (cmd) assert.ok(known(cmd), `${st.id}: ${e}`);
+        else assert.match(e, /^(onContext:koodrive\.\w+|onView:koodrive\.\w+)$/, `${st.id}: ${e}`);
+      }
+    }
+    assert.ok(steps.find((st) => st.id === 'syncFolder')?.completionEvents.includes('onCommand:koodrive.syncFolder'));
   });
 
   it('lets only user settings choose the endpoint', () => {
