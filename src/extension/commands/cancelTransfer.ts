@@ -9,7 +9,7 @@ import { formatBytes } from '../../core/format';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { UploadRunRequest } from '../transfers/transferService';
-import type { RunView } from '../../core/queue/transferQueue';
+import type { RunView } from '../../core/queue/runView';
 import { transferFromArgs } from './transferArgs';
 
 export const CANCEL_CONFIRM_PROMPT = 'transfers.cancel';
