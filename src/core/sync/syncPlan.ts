@@ -92,7 +92,7 @@ export function planSync(input: PlanInput, o: PlanOptions = {}): SyncPlan {
   const deletions = deletes.length;
   const maxDelete = maxDeleteFor(input.base.size, o.maxDelete);
   const stops = safetyStops({ baseSize: input.base.size, scan: input.scan, tree: input.tree, deletions, maxDelete, force: o.force });
-  return { link: input.link, changes, actions, stops, notices, summary, deletions, maxDelete };
+  return { link: input.link, changes, actions, stops, notices, summary, deletions, maxDelete, local: input.scan.files, remote: input.tree.files, folders: input.tree.folders };
 }
 
 type Working = SyncChange & { consumedByMove?: boolean };

@@ -186,6 +186,11 @@ export interface SyncPlan {
   /** Deletions the plan would make (both sides), and the limit that applied. */
   deletions: number;
   maxDelete: number;
+  /** The scanned sides, for apply (unchanged paths are not in `changes`). */
+  local: ReadonlyMap<string, LocalFile>;
+  remote: ReadonlyMap<string, RemoteFile>;
+  /** Remote folder path → id, as walked. */
+  folders: ReadonlyMap<string, string>;
 }
 
 export interface PlanOptions {
