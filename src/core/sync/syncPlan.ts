@@ -27,7 +27,7 @@ export function planSync(input: PlanInput, o: PlanOptions = {}): SyncPlan {
   }
   const all: Working[] = classify({
     base: input.base, local: input.scan.files, remote: input.tree.files,
-    isLeftOut: (p) => leftOut.has(p) || (!input.base.has(p) && (input.isExcluded?.(p) ?? false)),
+    isLeftOut: (p) => leftOut.has(p) || (!input.base.has(p) && (input.scan.isExcluded(p) || (input.isExcluded?.(p) ?? false))),
   });
 
   detectMoves(all);
@@ -48,7 +48,7 @@ export function planSync(input: PlanInput, o: PlanOptions = {}): SyncPlan {
       continue;
     }
     if (c.consumedByMove) continue;
-    changes.push(stripInternal(c));
+    if (c.state) changes.push(stripInternal(c));
     if (c.state === 'localModified' || c.state === 'localAdded' || c.state === 'localDeleted') summary.toUpload++;
     else if (c.state === 'remoteModified' || c.state === 'remoteAdded' || c.state === 'remoteDeleted') summary.toDownload++;
     else if (c.state === 'conflict') summary.conflicts++;
