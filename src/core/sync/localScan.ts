@@ -50,6 +50,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
       children = await readdir(dirAbs, { withFileTypes: true });
     } catch (e) {
       unreadableDirs.push(dirRel || '.');
+      leftOut.push(dirRel);
       notices.push({ path: dirRel || '.', reason: 'unreadable', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return;
     }
@@ -122,7 +123,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
 
   const leftOutSet = new Set(leftOut);
   const underLeftOut = (p: string): boolean => {
-    if (leftOutSet.has(p)) return true;
+    if (leftOutSet.has(p) || leftOutSet.has('')) return true;
     for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) if (leftOutSet.has(p.slice(0, i))) return true;
     return false;
   };

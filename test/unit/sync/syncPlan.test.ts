@@ -98,6 +98,9 @@ describe('sync plan', () => {
       const s = synced(3);
       const plan = planSync({ link, base: s.base, scan: scanOf(s.local), tree: treeOf(s.remote.slice(0, 1), { complete: false, failures: ['page 2 failed'] }) }, { force: true });
       assert.deepEqual(plan.stops.map((x) => x.rule), ['listingIncomplete']);
+      // What the partial listing lacks is unknown, not deleted: status shows no deletions either.
+      assert.deepEqual(plan.changes, []);
+      assert.equal(plan.deletions, 0);
     });
     it('an unreadable local folder stops the run', () => {
       const s = synced(3);
