@@ -9,6 +9,7 @@ import { Dirent } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { throwIfAborted } from '../cancellation';
+import { remoteNameProblem } from '../remoteNames';
 import { KooDriveError } from '../errors';
 import { IGNORE_FILES, SyncIgnore } from './syncIgnore';
 import type { Base, LocalFile, LocalScan, SyncNotice } from './syncTypes';
@@ -69,7 +70,12 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
         leftOut.push(rel);
         continue;
       }
-      if (d.isSymbolicLink()) {
+      const badName = remoteNameProblem(d.name);
+      if (badName) {
+        // It could never reach KooDrive: say so once, and never read its absence there as a remote delete.
+        leftOut.push(rel);
+        notices.push({ path: rel, reason: 'invalidName', message: `not synced: ${badName}` });
+      } else if (d.isSymbolicLink()) {
         leftOut.push(rel);
         notices.push({ path: rel, reason: 'symlink', message: 'symbolic link not followed' });
       } else if (isDir) {

@@ -75,4 +75,14 @@ describe('sync local scan', () => {
     assert.deepEqual(scan.notices.map((n) => [n.path, n.reason]), [['linked', 'symlink']]);
     assert.equal(scan.files.has('gone.txt'), false);
   });
+
+  it('local names KooDrive cannot hold are reported once and left out, with everything below them', async () => {
+    await put('a:b.txt', 'x');
+    await put('what?/inner.txt', 'x');
+    await put('fine.txt', 'x');
+    const scan = await scanLocal(root, { base: new Map(), hashFile: counting });
+    assert.deepEqual([...scan.files.keys()], ['fine.txt']);
+    assert.deepEqual(scan.notices.map((n) => [n.path, n.reason]).sort(), [['a:b.txt', 'invalidName'], ['what?', 'invalidName']]);
+    assert.equal(scan.isExcluded('what?/inner.txt'), true);
+  });
 });
