@@ -9,6 +9,7 @@
 import { KooDriveError, isCancellation } from '../core/errors';
 import { redactText } from '../core/redact';
 import { HelpRequested } from './args';
+import { ExitWith } from './exitCode';
 import { CliContext, createCliContext, GlobalFlags } from './context';
 import * as download from './commands/download';
 import * as hash from './commands/hash';
@@ -31,6 +32,7 @@ import * as login from './commands/login';
 import * as logout from './commands/logout';
 import * as whoami from './commands/whoami';
 import * as completion from './commands/completion';
+import * as sync from './commands/sync';
 import { explainForCli } from './errorHints';
 
 interface Command {
@@ -41,7 +43,7 @@ interface Command {
 /** The table of contents of the CLI. */
 export const COMMANDS: Record<string, Command> = {
   login, logout, whoami,
-  spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sandbox,
+  spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sync, sandbox,
   completion,
 };
 
@@ -136,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Usage: ${e.usage}\n${GLOBAL_HELP}\n`);
       return 0;
     }
+    if (e instanceof ExitWith) return e.code;
     return reportError(e, argv, ctx);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -86,7 +86,16 @@ export class IgnoreMatcher {
 
   /** Is `relPath` (posix, relative to the root) excluded? */
   ignores(relPath: string, isDir: boolean): boolean {
-    let ignored = false;
+    return this.verdict(relPath, isDir) ?? false;
+  }
+
+  /**
+   * The last matching rule's say: true excluded, false re-included (`!`),
+   * undefined when no rule matches. Lets nested .gitignore files be layered:
+   * a deeper file only overrides what it matches.
+   */
+  verdict(relPath: string, isDir: boolean): boolean | undefined {
+    let ignored: boolean | undefined;
     for (const r of this.rules) {
       if (r.dirOnly && !isDir) continue;
       if (r.regex.test(relPath)) ignored = !r.negate;
