@@ -125,15 +125,15 @@ describe('koodrive login, logout, whoami and profiles (CLI against the sandbox)'
   });
 
   it('a server that echoes the token in its error: login and whoami print it nowhere', async () => {
-    sb.faults.add({ match: { target: 'api' }, action: { kind: 'status', status: 403, echoToken: true }, times: 1 });
+    sb.faults.add({ match: { target: 'api' }, action: { kind: 'status', status: 403, echoToken: true }, times: 10 });
     const r = await login([], 'typed-secret-token');
     assert.equal(r.code, 1, r.stderr);
-    assert.equal(sb.faults.list()[0]?.fired, 1, 'the echoing fault answered');
+    assert.ok((sb.faults.list()[0]?.fired ?? 0) >= 1, 'the echoing fault answered');
     assert.ok(!r.stderr.includes('typed-secret-token') && !r.stdout.includes('typed-secret-token'), r.stderr);
     assert.match(r.stderr, /\*\*\*/);
     sb.faults.reset();
     assert.equal((await login()).code, 0);
-    sb.faults.add({ match: { target: 'api' }, action: { kind: 'status', status: 403, echoToken: true }, times: 1 });
+    sb.faults.add({ match: { target: 'api' }, action: { kind: 'status', status: 403, echoToken: true }, times: 10 });
     const who = await cli(['whoami', '--json']);
     sb.faults.reset();
     assert.equal(who.code, 1);
