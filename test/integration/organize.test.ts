@@ -163,6 +163,48 @@ describe('organize through core (search, move, copy, recycle bin)', function () 
     assert.equal(w.sandbox.store.getFile(incoming)?.name, out.items[2].renamedTo);
   });
 
+  it('a copy job of several items gives each item its own copy, past a failed item in the middle', async () => {
+    // newFileIds holds the copies of the items that succeeded, in request order: each must land on its own item.
+    const src = await mkdir('multi-copy-src');
+    const dst = await mkdir('multi-copy-dst');
+    const names = ['first.txt', 'second.txt', 'third.txt'];
+    const ids: string[] = [];
+    for (const n of names) ids.push(await upload(n, src, Buffer.from(`content of ${n}`)));
+    const personal = spaces.find((s) => s.kind === 'personal') as Space;
+    const out = await copyItems(w.drive.client, personal, [
+      { fileId: ids[0], name: names[0] }, { fileId: 'Fdoesnotexist', name: 'ghost' }, { fileId: ids[1], name: names[1] }, { fileId: ids[2], name: names[2] },
+    ], { space: personal, folderId: dst });
+    assert.equal(out.resultCode, 2);
+    assert.deepEqual(out.items.map((x) => [x.name, x.ok]), [[names[0], true], ['ghost', false], [names[1], true], [names[2], true]]);
+    assert.equal(out.items[1].newFileId, undefined, 'a failed item has no copy');
+    for (const x of out.items.filter((i) => i.ok)) {
+      const copy = w.sandbox.store.getFile(x.newFileId as string);
+      assert.equal(copy?.name, x.name, `${x.name} is mapped to its own copy`);
+      assert.equal(copy?.parentId, dst);
+      assert.equal(w.sandbox.store.readContent(copy.id).toString(), `content of ${x.name}`);
+    }
+    assert.deepEqual(childNames(dst).sort(), [...names].sort());
+  });
+
+  it('a job that ends failed without saying which items failed marks every item of it failed', async () => {
+    // The service's job answer is not documented in detail: a failed job without a failedList
+    // (left out here by the sandbox) must not be read as "every item went through".
+    const dst = await mkdir('unlisted-dst');
+    const fine = await upload('unlisted-fine.txt');
+    const personal = spaces.find((s) => s.kind === 'personal') as Space;
+    const fault = w.sandbox.faults.add({ match: { target: 'api', method: 'GET', path: '/koodrive/ose/v1/' }, action: { kind: 'omitField', field: 'failedList' } });
+    const out = await moveItems(w.drive.client, personal, [
+      { fileId: fine, name: 'unlisted-fine.txt' }, { fileId: 'Fdoesnotexist', name: 'ghost' },
+    ], { space: personal, folderId: dst });
+    assert.equal(w.sandbox.faults.firings(fault).length, 1, 'the job answer came without its failedList');
+    assert.equal(out.resultCode, 3);
+    for (const x of out.items) {
+      assert.equal(x.ok, false, `${x.name} is not reported done`);
+      assert.equal(x.errorCode, 'ApiError');
+      assert.match(x.reason ?? '', /taskResultCode 2/);
+    }
+  });
+
   it('recycles, lists the bin with the original folder, restores (clash reported), deletes for good and empties', async () => {
     const personal = spaces.find((s) => s.kind === 'personal') as Space;
     const docs = await mkdir('bin-docs');
