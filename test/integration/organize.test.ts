@@ -87,6 +87,29 @@ describe('organize through core (search, move, copy, recycle bin)', function () 
       assert.equal(seen[seen.length - 1], 'department:zebra-team.txt');
     });
 
+    it('pages past the first page of team results with the all-spaces cursor', async () => {
+      // The opaque cursor says which phase (personal, then team) it continues: a team
+      // cursor read back as a personal one would repeat or lose results.
+      const eng = w.sandbox.teams.find((t) => t.name === 'Engineering');
+      assert.ok(eng);
+      const teamNames = Array.from({ length: 7 }, (_, i) => `quagga-team-${i}.txt`);
+      for (const n of teamNames) await upload(n, 'root', Buffer.from(n), eng.containerId);
+      for (const n of ['quagga-mine-0.txt', 'quagga-mine-1.txt']) await upload(n, 'root', Buffer.from(n));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await searchDrive(w.drive.client, { keyword: 'quagga-', scope: { all: spaces }, cursor, pageSize: 3 });
+        seen.push(...page.results.map((r) => `${r.containerId === pc ? 'personal' : 'team'}:${r.item.name}`));
+        cursor = page.nextCursor;
+        assert.ok(++pages < 10, 'the cursor ends');
+      } while (cursor);
+      assert.deepEqual(seen.slice(0, 2).sort(), ['personal:quagga-mine-0.txt', 'personal:quagga-mine-1.txt']);
+      assert.deepEqual(seen.slice(2).sort(), teamNames.map((n) => `team:${n}`).sort(), 'every team hit once, after the personal ones');
+      const teamSearches = w.sandbox.requests.filter((r) => r.path.endsWith('/files/search') && (r.bodyJson as { searchType?: string })?.searchType === 'team');
+      assert.ok(teamSearches.some((r) => (r.bodyJson as { pageInfo?: { pageCursor?: string } }).pageInfo?.pageCursor), 'a team page was asked for with a cursor');
+    });
+
     it('checks the keyword before sending anything', async () => {
       const before = requestsTo(w.sandbox, '/files/search').length;
       for (const bad of ['two words', 'x'.repeat(81), '']) {
@@ -235,6 +258,23 @@ describe('organize through core (search, move, copy, recycle bin)', function () 
     assert.equal((await emptyRecycleBin(w.drive.client, personal)).resultCode, 1);
     assert.equal(w.sandbox.store.getFile(c), undefined);
     assert.equal((await listRecycleBin(w.drive.client, personal)).items.length, 0);
+  });
+
+  it('cancelling while the bin looks up where its items came from cancels the listing', async () => {
+    // A failed lookup shows the folder as unknown; a cancelled one must not pass for that.
+    const personal = spaces.find((s) => s.kind === 'personal') as Space;
+    const dir = await mkdir('lookup-cancelled');
+    const f = await upload('lookup.txt', dir);
+    await recycleItems(w.drive.client, personal, [{ fileId: f }]);
+    const fault = w.sandbox.faults.add({ match: { target: 'api', method: 'GET', path: '/files/path' }, action: { kind: 'delay', ms: 3000 }, times: 100 });
+    const ctl = new AbortController();
+    const listing = listRecycleBin(w.drive.client, personal, { rootFolderId: personal.rootFolderId, signal: ctl.signal });
+    for (const deadline = Date.now() + 30_000; w.sandbox.faults.firings(fault).length === 0;) {
+      assert.ok(Date.now() < deadline, 'the folder lookup was sent');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    ctl.abort();
+    await assert.rejects(listing, (e: unknown) => KooDriveError.is(e, 'Cancelled'));
   });
 
   it('restores to the top of the space when the original folder is in the bin, and says so', async () => {
