@@ -8,15 +8,17 @@
 //   node scripts/mutations.js            every mutation
 //   node scripts/mutations.js --list     names only
 //   node scripts/mutations.js LRU cursor only those whose name contains a word given
+//   node scripts/mutations.js --check    also type-check each mutant (tsc, slow)
+//   node scripts/mutations.js --no-exthost  leave out the extension-host ones
 //
-// Not part of `npm test`: each mutation recompiles the tests (about a minute
-// on two cores). The source is restored after every mutation, also on Ctrl-C;
+// Run `npm run build && npm run build:native && npm run compile-tests` first.
+// Not part of `npm test`. The source is restored after every mutation, also on Ctrl-C;
 // the script refuses to start when a patch does not match the clean source
 // exactly once, so a patch that went stale is reported, never half applied.
 // Extension-host mutations ('exthost') run the whole extension-host suite in
 // code-server (npm run test:exthost) and take a few minutes.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -134,22 +136,55 @@ const MUTATIONS = [
   },
 ];
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
-  return { status: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
+/** Runs a command to its end, collecting its output; asynchronous, so Ctrl-C can put the source back meanwhile. */
+let running;
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (e) => resolve({ status: 1, output: `${output}${e.message}` }));
+    child.on('close', (code) => resolve({ status: code ?? 1, output }));
+  });
 }
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-function compile(m) {
-  const tsc = run(npx, ['tsc', '-p', 'tsconfig.json']);
-  if (tsc.status !== 0) return tsc;
-  if (m.bundle || m.suite === 'exthost') return run(process.execPath, ['esbuild.js']);
-  return tsc;
+/**
+ * Rebuilds what the test of `m` runs. Mocha tests load the compiled product
+ * from out/: only the mutated file is transpiled again (with the project's
+ * compiler options), which takes a second where a full `tsc` takes a minute
+ * on a busy machine (`--check` type-checks each mutant first). Bundles
+ * (dist/) are rebuilt whole with esbuild.
+ */
+async function compile(m) {
+  // npm run test:exthost packages the extension from the source itself.
+  if (m.suite === 'exthost') return { status: 0, output: '' };
+  if (m.bundle) return run(process.execPath, ['esbuild.js']);
+  return transpile(m);
 }
 
-function runTest(m) {
+/** out/<file>.js from the source as it is now (synchronous: also used on Ctrl-C). */
+function transpile(m) {
+  const ts = require('typescript');
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const source = fs.readFileSync(path.join(ROOT, m.file), 'utf8');
+  const out = ts.transpileModule(source, { compilerOptions: config.options, fileName: path.join(ROOT, m.file) });
+  const target = path.join(path.resolve(ROOT, config.options.outDir ?? 'out'), m.file.replace(/\.ts$/, '.js'));
+  if (!fs.existsSync(target)) return { status: 1, output: `${target} is missing: run npm run compile-tests first` };
+  fs.writeFileSync(target, out.outputText);
+  return { status: 0, output: '' };
+}
+
+/** Type-checks the whole project with the mutant in place (tsc --noEmit). */
+function typecheck() {
+  return run(npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+}
+
+async function runTest(m) {
   if (m.suite === 'exthost') return run(npm, ['run', 'test:exthost']);
   const spec = path.join('out', m.spec.replace(/\.ts$/, '.js'));
   return run(npx, ['mocha', '--no-config', '--timeout', '60000', '--grep', m.grep, spec]);
@@ -161,14 +196,17 @@ function passingCount(output) {
   return m ? Number(m[1]) : 0;
 }
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   if (args.includes('--list')) {
     for (const m of MUTATIONS) console.log(`${m.name}  (${m.file}; ${m.suite === 'exthost' ? 'extension host' : `${m.spec} --grep "${m.grep}"`})`);
     return;
   }
-  const chosen = args.length ? MUTATIONS.filter((m) => args.some((a) => m.name.toLowerCase().includes(a.toLowerCase()))) : MUTATIONS;
-  if (chosen.length === 0) fail(`no mutation matches ${args.join(' ')}`);
+  const check = args.includes('--check');
+  const words = args.filter((a) => !a.startsWith('--'));
+  const chosen = (words.length ? MUTATIONS.filter((m) => words.some((a) => m.name.toLowerCase().includes(a.toLowerCase()))) : MUTATIONS)
+    .filter((m) => !args.includes('--no-exthost') || m.suite !== 'exthost');
+  if (chosen.length === 0) fail(`no mutation matches ${words.join(' ')}`);
   for (const m of chosen) {
     const text = fs.readFileSync(path.join(ROOT, m.file), 'utf8');
     const count = text.split(m.from).length - 1;
@@ -177,6 +215,7 @@ function main() {
 
   let restore;
   const onSignal = () => {
+    running?.kill();
     restore?.();
     process.exit(130);
   };
@@ -187,17 +226,21 @@ function main() {
   for (const m of chosen) {
     const file = path.join(ROOT, m.file);
     const clean = fs.readFileSync(file, 'utf8');
-    restore = () => fs.writeFileSync(file, clean);
+    restore = () => {
+      fs.writeFileSync(file, clean);
+      if (!m.bundle && m.suite !== 'exthost') transpile(m);
+    };
     process.stdout.write(`${m.name} … `);
     let verdict;
     try {
       fs.writeFileSync(file, clean.replace(m.from, m.to));
-      const built = compile(m);
+      const built = check ? await typecheck() : { status: 0 };
+      if (built.status === 0) Object.assign(built, await compile(m));
       if (built.status !== 0) {
         verdict = 'error (the mutant does not build)';
         console.error(built.output.slice(-2000));
       } else {
-        const t = runTest(m);
+        const t = await runTest(m);
         if (t.status !== 0) verdict = 'killed';
         else if (m.suite !== 'exthost' && passingCount(t.output) === 0) verdict = `error (no test matches "${m.grep}")`;
         else verdict = 'SURVIVED';
@@ -209,9 +252,11 @@ function main() {
     console.log(verdict);
     results.push({ m, verdict });
   }
-  // Leave out/ (and dist/) built from the clean source.
-  const rebuilt = compile({ bundle: chosen.some((m) => m.bundle || m.suite === 'exthost') });
-  if (rebuilt.status !== 0) console.error('rebuilding the clean tree failed:\n' + rebuilt.output.slice(-2000));
+  // Leave dist/ built from the clean source (out/ was put back with each source file).
+  if (chosen.some((m) => m.bundle)) {
+    const rebuilt = await run(process.execPath, ['esbuild.js']);
+    if (rebuilt.status !== 0) console.error('rebuilding the clean bundles failed:\n' + rebuilt.output.slice(-2000));
+  }
 
   const killed = results.filter((r) => r.verdict === 'killed').length;
   console.log(`\n${killed} of ${results.length} mutations killed`);
@@ -223,4 +268,4 @@ function fail(msg) {
   process.exit(2);
 }
 
-main();
+main().catch((e) => fail(e.stack ?? String(e)));
