@@ -3,7 +3,7 @@
  * bounds are unit-tested without VS Code. The endpoint is NOT here: it is
  * read from user settings only, by the session (auth/session.ts).
  */
-import type { ConflictPolicy as UploadConflictPolicy } from '../core/upload/uploadFile';
+import type { ConflictPolicy as UploadConflictPolicy } from '../core/upload/uploadTarget';
 import { MiB } from '../core/upload/partPlan';
 
 export type DownloadConflictPolicy = 'ask' | 'overwrite' | 'skip' | 'rename';

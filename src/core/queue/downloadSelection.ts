@@ -1,4 +1,4 @@
-import type { RunContext } from './transferQueue';
+import type { RunContext } from './runContext';
 
 /**
  * Which files a download run of the transfer queue fetches, keyed by remote id.

@@ -20,37 +20,12 @@ import { randomUUID } from 'node:crypto';
 import { isCancellation, KooDriveError } from '../errors';
 import { Logger, silentLogger } from '../logger';
 import { FileSlots } from './fileSlots';
-import { SettledCursor } from './settledFiles';
+import { JournalSaver } from './journalSaver';
+import { createRunContext, RunExecutor } from './runContext';
+import { newRuntime, RunRuntime, snapshotCursors } from './runRuntime';
+import { RunView, viewOf } from './runView';
 import type { TransferJournal } from './transferJournal';
-import { ActiveFile, FailedFile, isFinished, RunDirection, TransferRun } from './transferRun';
-
-export type FileOutcome =
-  | { ok: true; bytes: number; /** No bytes moved (flash upload, identical, skipped). */ noTransfer?: boolean }
-  | { ok: false; path: string; code: string; message: string };
-
-/** What an executor gets: the run, its signal, and the callbacks that keep the row current. */
-export interface RunContext {
-  readonly run: Readonly<TransferRun>;
-  readonly signal: AbortSignal;
-  /** Retry: only these keys run; everything else is already settled. */
-  readonly only?: ReadonlySet<string>;
-  /** One of the window's `maxFiles` slots; call the returned function when the file is settled. */
-  acquireSlot(): Promise<() => void>;
-  setTotals(totals: { files?: number; bytes?: number }): void;
-  /** The settled-files cursor of a folder (created on first use, persisted with the run). */
-  cursor(root: string): SettledCursor;
-  /** Settled keys outside folders (loose files, downloads). */
-  isSettled(key: string): boolean;
-  fileStarted(key: string, path: string, size: number): void;
-  fileProgress(key: string, bytes: number, phase?: string): void;
-  /**
-   * `remember`: the key to keep in `settledKeys` so a resumed run skips it
-   * (a loose file's path, a download's fileId); folder files are remembered by their cursor instead.
-   */
-  fileSettled(key: string, outcome: FileOutcome, remember?: string): void;
-}
-
-export type RunExecutor = (ctx: RunContext) => Promise<void>;
+import { isFinished, RunDirection, TransferRun } from './transferRun';
 
 export interface TransferQueueOptions {
   maxFiles: () => number;
@@ -62,50 +37,24 @@ export interface TransferQueueOptions {
   now?: () => number;
 }
 
-export interface RunView extends Readonly<TransferRun> {
-  active: readonly ActiveFile[];
-  /** Bytes of settled files plus bytes of files in flight. */
-  bytesDone: number;
-  /** Bytes per second over the last few seconds (0 when idle). */
-  speed: number;
-  /** Seconds left at the current speed, when known. */
-  etaSeconds?: number;
-}
-
-interface Runtime {
-  controller: AbortController;
-  active: Map<string, ActiveFile>;
-  cursors: Map<string, SettledCursor>;
-  settled: Set<string>;
-  samples: Array<{ t: number; bytes: number }>;
-  /** Network bytes moved in this session (speed). */
-  moved: number;
-  /** The error that failed the run as a whole, as thrown (the host shows it with its actions). */
-  error?: unknown;
-  finished: Promise<void>;
-}
-
-const SPEED_WINDOW_MS = 5000;
-const SAVE_DELAY_MS = 1000;
-
 export class TransferQueue {
   private readonly runs = new Map<string, TransferRun>();
-  private readonly runtimes = new Map<string, Runtime>();
+  private readonly runtimes = new Map<string, RunRuntime>();
   private readonly listeners = new Set<() => void>();
   /** Bytes the engine already holds for a run that is not running (resume store, partial files), per run id. */
   private readonly onDisk = new Map<string, number>();
   private readonly slots: FileSlots;
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly saver: JournalSaver;
   private nextSeq = 1;
-  private saveTimer?: ReturnType<typeof setTimeout>;
-  private saving: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(private readonly o: TransferQueueOptions) {
     this.slots = new FileSlots(o.maxFiles);
     this.logger = o.logger ?? silentLogger;
     this.now = o.now ?? Date.now;
+    this.saver = new JournalSaver(o.journal, () => this.runsToSave(), this.logger);
   }
 
   /** Loads the journal: what was queued or running when the window closed comes back paused. */
@@ -269,10 +218,8 @@ export class TransferQueue {
   }
 
   /** Writes the journal now. */
-  async flush(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    await this.save();
+  flush(): Promise<void> {
+    return this.saver.flush();
   }
 
   private require(id: string): TransferRun {
@@ -284,16 +231,24 @@ export class TransferQueue {
   private launch(run: TransferRun): void {
     this.onDisk.delete(run.id);
     this.setState(run, 'queued');
-    const rt: Runtime = {
-      controller: new AbortController(), active: new Map(), cursors: new Map(), settled: new Set(run.settledKeys),
-      samples: [], moved: 0, finished: Promise.resolve(),
-    };
+    const rt = newRuntime(run, this.now);
     this.runtimes.set(run.id, rt);
     rt.finished = this.execute(run, rt);
   }
 
-  private async execute(run: TransferRun, rt: Runtime): Promise<void> {
-    const ctx = this.contextFor(run, rt);
+  private async execute(run: TransferRun, rt: RunRuntime): Promise<void> {
+    const ctx = createRunContext(run, rt, {
+      slots: this.slots,
+      markRunning: (r) => {
+        if (r.state === 'queued') this.setState(r, 'running');
+      },
+      changed: (r) => {
+        r.updatedAt = this.now();
+        this.scheduleSave(false);
+        this.emit();
+      },
+      emit: () => this.emit(),
+    });
     try {
       await this.o.executors[run.direction](ctx);
       if (rt.controller.signal.aborted) throw rt.controller.signal.reason;
@@ -316,98 +271,14 @@ export class TransferQueue {
       }
     } finally {
       rt.active.clear();
-      this.snapshotCursors(run, rt);
+      snapshotCursors(run, rt);
       this.scheduleSave(true);
       this.emit();
     }
   }
 
-  private contextFor(run: TransferRun, rt: Runtime): RunContext {
-    const signal = rt.controller.signal;
-    const changed = (): void => {
-      run.updatedAt = this.now();
-      this.scheduleSave(false);
-      this.emit();
-    };
-    return {
-      run,
-      signal,
-      only: run.only ? new Set(run.only) : undefined,
-      acquireSlot: async () => {
-        const release = await this.slots.acquire(run.seq, signal);
-        if (run.state === 'queued') this.setState(run, 'running');
-        return release;
-      },
-      setTotals: (totals) => {
-        run.totals = { ...totals };
-        changed();
-      },
-      cursor: (root) => {
-        let c = rt.cursors.get(root);
-        if (!c) {
-          c = new SettledCursor(run.cursor[root]);
-          rt.cursors.set(root, c);
-        }
-        return c;
-      },
-      isSettled: (key) => rt.settled.has(key),
-      fileStarted: (key, path, size) => {
-        rt.active.set(key, { key, path, size, bytes: 0 });
-        changed();
-      },
-      fileProgress: (key, bytes, phase) => {
-        const f = rt.active.get(key);
-        if (!f) return;
-        if (phase !== 'hashing' && bytes > f.bytes) this.sample(rt, bytes - f.bytes);
-        if (phase !== 'hashing') f.bytes = Math.max(f.bytes, Math.min(bytes, f.size));
-        f.phase = phase;
-        this.emit();
-      },
-      fileSettled: (key, outcome, remember) => {
-        const f = rt.active.get(key);
-        rt.active.delete(key);
-        if (outcome.ok) {
-          run.done.files++;
-          run.done.bytes += outcome.bytes;
-          if (outcome.noTransfer) run.done.noTransfer++;
-          else if (f && outcome.bytes > f.bytes) this.sample(rt, outcome.bytes - f.bytes);
-        } else {
-          const failedKey = remember ?? key;
-          run.failed = run.failed.filter((x) => x.key !== failedKey);
-          run.failed.push({ key: failedKey, path: outcome.path, code: outcome.code, message: outcome.message });
-        }
-        if (run.only) run.only = run.only.filter((k) => k !== (remember ?? key));
-        if (remember !== undefined && !rt.settled.has(remember)) {
-          rt.settled.add(remember);
-          run.settledKeys.push(remember);
-        }
-        changed();
-      },
-    };
-  }
-
-  private sample(rt: Runtime, bytes: number): void {
-    rt.moved += bytes;
-    const t = this.now();
-    rt.samples.push({ t, bytes: rt.moved });
-    while (rt.samples.length > 2 && t - rt.samples[0].t > SPEED_WINDOW_MS) rt.samples.shift();
-  }
-
   private view(run: TransferRun): RunView {
-    const rt = this.runtimes.get(run.id);
-    const live = run.state === 'running' || run.state === 'queued';
-    const active = live && rt ? [...rt.active.values()].map((f) => ({ ...f })) : [];
-    const bytesDone = run.done.bytes + active.reduce((n, f) => n + f.bytes, 0) + (live ? 0 : this.onDisk.get(run.id) ?? 0);
-    let speed = 0;
-    if (live && rt && rt.samples.length >= 2) {
-      const a = rt.samples[0];
-      const b = rt.samples[rt.samples.length - 1];
-      const dt = Math.max(b.t, this.now()) - a.t;
-      if (dt >= 500 && this.now() - b.t < SPEED_WINDOW_MS) speed = ((b.bytes - a.bytes) * 1000) / dt;
-    }
-    const left = run.totals.bytes !== undefined ? Math.max(0, run.totals.bytes - bytesDone) : undefined;
-    const etaSeconds = speed > 0 && left !== undefined ? Math.ceil(left / speed) : undefined;
-    return { ...run, failed: [...run.failed], active, bytesDone, speed, etaSeconds };
+    return viewOf(run, this.runtimes.get(run.id), this.onDisk.get(run.id));
   }
 
   private setState(run: TransferRun, state: TransferRun['state']): void {
@@ -418,41 +289,17 @@ export class TransferQueue {
     this.emit();
   }
 
-  private snapshotCursors(run: TransferRun, rt: Runtime): void {
-    for (const [root, c] of rt.cursors) run.cursor[root] = c.state();
-  }
-
   private scheduleSave(soon: boolean): void {
-    if (!this.o.journal) return;
-    if (soon) {
-      if (this.saveTimer) clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      void this.save();
-      return;
-    }
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.save();
-    }, SAVE_DELAY_MS);
-    this.saveTimer.unref?.();
+    this.saver.schedule(soon);
   }
 
-  private save(): Promise<void> {
-    const journal = this.o.journal;
-    if (!journal) return Promise.resolve();
-    this.saving = this.saving.then(async () => {
-      for (const run of this.runs.values()) {
-        const rt = this.runtimes.get(run.id);
-        if (rt) this.snapshotCursors(run, rt);
-      }
-      try {
-        await journal.save([...this.runs.values()]);
-      } catch (e) {
-        this.logger.warn(`Could not save the transfer list: ${(e as Error).message}`);
-      }
-    });
-    return this.saving;
+  /** Every run, with the cursors of the running ones brought up to date. */
+  private runsToSave(): TransferRun[] {
+    for (const run of this.runs.values()) {
+      const rt = this.runtimes.get(run.id);
+      if (rt) snapshotCursors(run, rt);
+    }
+    return [...this.runs.values()];
   }
 
   private emit(): void {
@@ -466,4 +313,3 @@ export class TransferQueue {
   }
 }
 
-export type { FailedFile };

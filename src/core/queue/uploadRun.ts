@@ -11,9 +11,10 @@ import { throwIfAborted } from '../cancellation';
 import { isCancellation, KooDriveError } from '../errors';
 import type { ProgressEvent } from '../progress';
 import type { SkippedEntry } from '../upload/localTree';
-import { ConflictPolicy, uploadFile, UploadDeps, UploadResult } from '../upload/uploadFile';
+import { uploadFile, UploadDeps, UploadResult } from '../upload/uploadFile';
+import type { ConflictPolicy } from '../upload/uploadTarget';
 import { scanFolderForUpload, scanTotals, uploadFolder } from '../upload/uploadFolder';
-import type { RunContext } from './transferQueue';
+import type { RunContext } from './runContext';
 
 export interface UploadJob {
   /** Absolute local paths (files and folders), no path inside another. */

@@ -26,7 +26,8 @@ import { IgnoreMatcher } from './ignoreRules';
 import { isInside, isPartialName } from '../bytes/localNames';
 import { LocalEntry, LocalTree, SkippedEntry, walkLocalTree } from './localTree';
 import { planParts } from './partPlan';
-import { ConflictPolicy, uploadFile, UploadDeps, UploadOptions, UploadResult } from './uploadFile';
+import { uploadFile, UploadDeps, UploadOptions, UploadResult } from './uploadFile';
+import type { ConflictPolicy } from './uploadTarget';
 
 export interface FolderUploadOptions extends UploadOptions {
   conflict: ConflictPolicy;

@@ -1,6 +1,6 @@
 /** The transfer a Transfers-view command is about (its row, or one of the row's files). */
 import { KooDriveError } from '../../core/errors';
-import type { RunView } from '../../core/queue/transferQueue';
+import type { RunView } from '../../core/queue/runView';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { TransferNode } from '../views/transfersPresentation';

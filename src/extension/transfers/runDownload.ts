@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { DriveItem, Space } from '../../core/api/models';
 import { KooDriveError } from '../../core/errors';
-import type { DownloadFileResult } from '../../core/download/downloadFiles';
+import type { DownloadFileResult } from '../../core/download/downloadTally';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import { ThrottledProgress, TransferTracker } from '../ui/transferProgress';

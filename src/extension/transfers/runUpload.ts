@@ -8,7 +8,8 @@
  */
 import * as path from 'node:path';
 import { KooDriveError } from '../../core/errors';
-import type { ConflictPolicy, UploadResult } from '../../core/upload/uploadFile';
+import type { UploadResult } from '../../core/upload/uploadFile';
+import type { ConflictPolicy } from '../../core/upload/uploadTarget';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import type { RemoteFolderRef } from '../stores/recentPlaces';

@@ -3,7 +3,7 @@
  * "for all remaining conflicts". Dismissing it cancels the download.
  */
 import * as path from 'node:path';
-import type { ConflictAnswer, ConflictHandler, ConflictQuestion } from '../../core/download/downloadFiles';
+import type { ConflictAnswer, ConflictHandler, ConflictQuestion } from '../../core/download/downloadConflicts';
 import { l10n } from '../l10n';
 import { formatBytes, formatDateTime, parseRemoteTime } from './format';
 import type { PickItem, Prompts } from './prompts';

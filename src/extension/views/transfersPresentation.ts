@@ -4,7 +4,7 @@
  * in flight and the files that failed, each with its reason. Finished files
  * are only counted: a folder of 100 000 files is one row and a few children.
  */
-import type { RunView } from '../../core/queue/transferQueue';
+import type { RunView } from '../../core/queue/runView';
 import type { FailedFile, RunState } from '../../core/queue/transferRun';
 import { l10n } from '../l10n';
 import { formatBytes, formatSpeed, percent } from '../ui/format';

@@ -19,10 +19,12 @@ import { ApiTransport } from '../../../src/core/api/httpTransport';
 import { KooDriveClient } from '../../../src/core/api/koodriveClient';
 import { staticCredentials } from '../../../src/core/api/credentials';
 import { KooDriveError } from '../../../src/core/errors';
-import { DownloadDeps, downloadFiles, DownloadSummary } from '../../../src/core/download/downloadFiles';
+import { DownloadDeps, downloadFiles } from '../../../src/core/download/downloadFiles';
+import type { DownloadSummary } from '../../../src/core/download/downloadTally';
 import { partialName } from '../../../src/core/bytes/localNames';
 import { MIN_PART_SIZE } from '../../../src/core/upload/partPlan';
-import { uploadFile, UploadTarget } from '../../../src/core/upload/uploadFile';
+import { uploadFile } from '../../../src/core/upload/uploadFile';
+import type { UploadTarget } from '../../../src/core/upload/uploadTarget';
 import { uploadFolder } from '../../../src/core/upload/uploadFolder';
 import { MiB, partPuts, requestsTo, startWorld, waitFor, World, writeRandomFile } from '../helpers';
 import {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RunView } from '../../../src/core/queue/transferQueue';
+import type { RunView } from '../../../src/core/queue/runView';
 import type { RunState } from '../../../src/core/queue/transferRun';
 import { childrenOf, MAX_FAILED_SHOWN, presentChild, presentRun, summarize } from '../../../src/extension/views/transfersPresentation';
 

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { cancelledError } from '../../../src/core/cancellation';
 import { KooDriveError } from '../../../src/core/errors';
 import { TransferJournal } from '../../../src/core/queue/transferJournal';
-import { RunContext, TransferQueue } from '../../../src/core/queue/transferQueue';
+import type { RunContext } from '../../../src/core/queue/runContext';
+import { TransferQueue } from '../../../src/core/queue/transferQueue';
 import type { TransferRun } from '../../../src/core/queue/transferRun';
 
 /**
