@@ -82,6 +82,6 @@ export interface Services {
   remoteFiles?: RemoteFilesPort;
   /** The "KooDrive: Search…" picker (absent in hosts without one). */
   search?: SearchUi;
-  /** The window's transfer queue (the Transfers view). */
+  /** This window's transfer queue (the Transfers view); its list is persisted in global storage. */
   transfers: TransferService;
 }
