@@ -7,6 +7,9 @@
 //   npm run build:native                      -> dist/native/sha256-linux-x64.node
 //   node src/native/buildNative.js --broken-for-tests <out.node>
 //        a variant whose results are deliberately wrong (the self-test's test)
+//   node src/native/buildNative.js --lenient-for-tests <out.node>
+//        a variant that hashes right but accepts a length that is not a
+//        multiple of 64 (the self-test must refuse it too)
 //
 // Only linux-x64 is built: the SHA-NI code is x86-64, and an ARMv8 variant
 // could not be run in our tests. Elsewhere this prints why and exits 0; the
@@ -21,10 +24,10 @@ const target = `${process.platform}-${process.arch}`;
 
 function main() {
   const args = process.argv.slice(2);
-  const brokenAt = args.indexOf('--broken-for-tests');
-  const broken = brokenAt >= 0;
-  const out = broken ? path.resolve(args[brokenAt + 1] || '') : path.join(root, 'dist', 'native', `sha256-${target}.node`);
-  if (broken && !args[brokenAt + 1]) fail('usage: buildNative.js --broken-for-tests <out.node>');
+  const variant = ['--broken-for-tests', '--lenient-for-tests'].find((v) => args.includes(v));
+  const variantOut = variant ? args[args.indexOf(variant) + 1] : undefined;
+  if (variant && !variantOut) fail(`usage: buildNative.js ${variant} <out.node>`);
+  const out = variantOut ? path.resolve(variantOut) : path.join(root, 'dist', 'native', `sha256-${target}.node`);
 
   if (target !== 'linux-x64') {
     console.log(`[build:native] skipped: the native SHA-256 is built for linux-x64 only (this is ${target}); WebAssembly is used here`);
@@ -37,7 +40,8 @@ function main() {
     // No lazy binding surprises at call time: every symbol resolves when the module loads.
     '-Wl,-z,now', '-s',
     '-I', include,
-    ...(broken ? ['-DKOODRIVE_SHA256_BROKEN_FOR_TESTS'] : []),
+    ...(variant === '--broken-for-tests' ? ['-DKOODRIVE_SHA256_BROKEN_FOR_TESTS'] : []),
+    ...(variant === '--lenient-for-tests' ? ['-DKOODRIVE_SHA256_LENIENT_FOR_TESTS'] : []),
     source, '-o', `${out}.tmp`,
   ];
   fs.mkdirSync(path.dirname(out), { recursive: true });

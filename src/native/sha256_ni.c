@@ -219,7 +219,13 @@ static napi_value js_compress(napi_env env, napi_callback_info info) {
 
   if (!get_index(env, argv[2], &offset)) return fail_range(env, "offset must be a non-negative integer");
   if (!get_index(env, argv[3], &length)) return fail_range(env, "length must be a non-negative integer");
+#ifdef KOODRIVE_SHA256_LENIENT_FOR_TESTS
+  /* Only in the test build that proves the self-test refuses an addon that
+     takes a misaligned length: here the tail is silently left out. */
+  length -= length % 64;
+#else
   if (length % 64 != 0) return fail_range(env, "length must be a multiple of 64 bytes");
+#endif
   if (offset > count || length > count - offset) return fail_range(env, "offset + length is past the end of data");
   if (length == 0) return NULL;
   if (data_ptr == NULL) return fail_range(env, "data has no backing store (detached?)");

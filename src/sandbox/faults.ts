@@ -5,7 +5,7 @@
  * they were added and at most one fires per hook point.
  *
  * Hook points (which action kinds can fire where):
- *   api       on entry, before auth:     status | reset | delay | stall | malformed
+ *   api       on entry, before auth:     status | reset | delay | stall | malformed | omitField
  *   api       per item of files/download: failItem            (match.fileId)
  *   part      PUT after URL validation:  status | reset | delay | stall
  *   download  GET after URL validation:  status | reset | delay | stall | corrupt
@@ -51,6 +51,9 @@ export type FaultAction =
   /** api only. 'html': a gateway error page (status default 502, the request is not executed);
    *  'truncated-json' / 'empty': the request IS executed, then the body is cut in half / dropped (status default 200). */
   | { kind: 'malformed'; body: 'html' | 'truncated-json' | 'empty'; status?: number }
+  /** api only: the request IS executed, then this top-level field is left out of the JSON answer (e.g. a
+   *  job's `failedList`): a shape the docs do not promise, which the client must not read as "all is well". */
+  | { kind: 'omitField'; field: string }
   /** download only: flip one byte (at `atByte`, default the middle) so the content no longer matches its sha256. */
   | { kind: 'corrupt'; atByte?: number }
   /** api files/download only: the matching fileId's item fails with this per-item code (default "13000408"). */
@@ -109,7 +112,7 @@ export interface FaultHooks {
 }
 
 const KINDS_BY_TARGET: Record<FaultTarget, FaultKind[]> = {
-  api: ['status', 'reset', 'delay', 'stall', 'malformed', 'failItem'],
+  api: ['status', 'reset', 'delay', 'stall', 'malformed', 'omitField', 'failItem'],
   part: ['status', 'reset', 'delay', 'stall'],
   download: ['status', 'reset', 'delay', 'stall', 'corrupt'],
 };
@@ -284,6 +287,8 @@ export function validateFaultSpec(spec: unknown): string | undefined {
         return 'status must be an HTTP status';
       }
       return undefined;
+    case 'omitField':
+      return typeof action.field === 'string' && action.field !== '' ? undefined : 'field must be a non-empty string';
     case 'corrupt':
       return action.atByte === undefined || nonNegInt(action.atByte) ? undefined : 'atByte must be >= 0';
     case 'failItem':

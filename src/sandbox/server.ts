@@ -347,6 +347,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'delay',
       'stall',
       'malformed',
+      'omitField',
     ]);
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (fault?.kind === 'reset') {
@@ -407,6 +408,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         payload = { code: Codes.Internal, msg: 'inner server invoke failure' };
       }
     }
+    if (fault?.kind === 'omitField' && isObject(payload)) delete payload[fault.field];
     if (fault?.kind === 'malformed') {
       const text = JSON.stringify(payload);
       const cut = fault.body === 'empty' ? '' : text.slice(0, Math.floor(text.length / 2));

@@ -3,7 +3,9 @@
  * TestUserInput): quick picks, input boxes, open dialogs and message buttons
  * are answered from a script; anything the script did not expect is recorded
  * and dismissed, and `assertDone()` fails the test with it. Notifications
- * without an expected answer are recorded and closed (resolve undefined).
+ * without an expected answer are recorded and closed (resolve undefined). An
+ * expected message that never showed fails `assertDone()` too, whether or not
+ * it was to be answered: a stale matcher must not pass unnoticed.
  *
  * It patches the `vscode.window` object the extension under test uses: the
  * suite bundle must live inside the extension's folder (see index.ts).
@@ -96,17 +98,31 @@ export class TestUserInput implements vscode.Disposable {
     return this;
   }
 
-  /** Runs a command with the script, then checks that it was followed exactly. */
+  /**
+   * Runs a command with the script, then checks that it was followed exactly.
+   * A command may show its last message just after it returns (a report
+   * after a job): scripted messages are waited for before checking.
+   */
   async run(command: string, ...args: unknown[]): Promise<void> {
     await vscode.commands.executeCommand(command, ...args);
+    await this.waitForScriptedMessages();
     this.assertDone();
   }
 
-  /** Fails when a prompt came that the script did not expect, or an expected one never came. */
+  /** Waits until every scripted message was shown, or `timeoutMs` passed (assertDone then names what is missing). */
+  async waitForScriptedMessages(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.some((e) => e.kind === 'message')) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      await this.nextMessageShown(left);
+    }
+  }
+
+  /** Fails when a prompt came that the script did not expect, or an expected one (a message too) never came. */
   assertDone(): void {
     const problems = [...this.unexpected];
-    const left = this.queue.filter((e) => e.kind !== 'message' || e.button !== undefined);
-    for (const e of left) problems.push(`expected but never shown: ${this.describeExpectation(e)}`);
+    for (const e of this.queue) problems.push(`expected but never shown: ${this.describeExpectation(e)}`);
     this.unexpected.length = 0;
     this.queue.length = 0;
     assert.deepStrictEqual(problems, [], `The UI did not go as scripted:\n  ${problems.join('\n  ')}\nMessages shown: ${JSON.stringify(this.messages.map((m) => m.message))}`);
@@ -126,16 +142,21 @@ export class TestUserInput implements vscode.Disposable {
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no message matching ${describe(m)} within ${timeoutMs} ms; shown: ${JSON.stringify(this.messages.map((x) => x.message))}`);
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          this.messageWaiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, left);
-        this.messageWaiters.add(done);
-      });
+      await this.nextMessageShown(left);
     }
+  }
+
+  /** Resolves when the next message is shown, or after `ms`. */
+  private nextMessageShown(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.messageWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.messageWaiters.add(done);
+    });
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
+import { requireBuiltCli } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -49,7 +50,7 @@ describe('koodrive command line: usage errors, --help and exit codes', function 
   this.timeout(120_000);
 
   before(function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI);
   });
 
   it('a misspelled option exits 2 with one line naming it and the command usage', async () => {
@@ -138,7 +139,7 @@ describe('koodrive command line against the sandbox: what exactly was refused', 
   let sb: Sandbox;
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip();
+    requireBuiltCli(CLI);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-cli-auth-'));
     sb = await startSandbox({ dataDir: path.join(tmp, 'sandbox') });
   });

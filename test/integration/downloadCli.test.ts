@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
+import { requireBuiltCli } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -31,7 +32,7 @@ describe('koodrive download (CLI against the sandbox)', function () {
   const data = randomBytes(300_000);
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-dl-cli-'));
     sb = await startSandbox({ seed: false, dataDir: path.join(tmp, 'sandbox') });
     tc = new TestClient({ url: sb.url, token: sb.token, userId: sb.userId });

@@ -23,6 +23,11 @@ export { seededBytes } from './seededData';
 
 export const WORKER_PATH = path.resolve(__dirname, '../../../dist/hashWorker.js');
 export const CLI_PATH = path.resolve(__dirname, '../../../dist/cli.js');
+
+/** The CLI suites run the built bundle: a missing build is an error to fix, never a reason to skip tests. */
+export function requireBuiltCli(cli: string = CLI_PATH): void {
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the CLI tests`);
+}
 export const MiB = 1024 * 1024;
 
 export interface World {

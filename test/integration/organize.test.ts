@@ -87,6 +87,29 @@ describe('organize through core (search, move, copy, recycle bin)', function () 
       assert.equal(seen[seen.length - 1], 'department:zebra-team.txt');
     });
 
+    it('pages past the first page of team results with the all-spaces cursor', async () => {
+      // The opaque cursor says which phase (personal, then team) it continues: a team
+      // cursor read back as a personal one would repeat or lose results.
+      const eng = w.sandbox.teams.find((t) => t.name === 'Engineering');
+      assert.ok(eng);
+      const teamNames = Array.from({ length: 7 }, (_, i) => `quagga-team-${i}.txt`);
+      for (const n of teamNames) await upload(n, 'root', Buffer.from(n), eng.containerId);
+      for (const n of ['quagga-mine-0.txt', 'quagga-mine-1.txt']) await upload(n, 'root', Buffer.from(n));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await searchDrive(w.drive.client, { keyword: 'quagga-', scope: { all: spaces }, cursor, pageSize: 3 });
+        seen.push(...page.results.map((r) => `${r.containerId === pc ? 'personal' : 'team'}:${r.item.name}`));
+        cursor = page.nextCursor;
+        assert.ok(++pages < 10, 'the cursor ends');
+      } while (cursor);
+      assert.deepEqual(seen.slice(0, 2).sort(), ['personal:quagga-mine-0.txt', 'personal:quagga-mine-1.txt']);
+      assert.deepEqual(seen.slice(2).sort(), teamNames.map((n) => `team:${n}`).sort(), 'every team hit once, after the personal ones');
+      const teamSearches = w.sandbox.requests.filter((r) => r.path.endsWith('/files/search') && (r.bodyJson as { searchType?: string })?.searchType === 'team');
+      assert.ok(teamSearches.some((r) => (r.bodyJson as { pageInfo?: { pageCursor?: string } }).pageInfo?.pageCursor), 'a team page was asked for with a cursor');
+    });
+
     it('checks the keyword before sending anything', async () => {
       const before = requestsTo(w.sandbox, '/files/search').length;
       for (const bad of ['two words', 'x'.repeat(81), '']) {
@@ -163,6 +186,48 @@ describe('organize through core (search, move, copy, recycle bin)', function () 
     assert.equal(w.sandbox.store.getFile(incoming)?.name, out.items[2].renamedTo);
   });
 
+  it('a copy job of several items gives each item its own copy, past a failed item in the middle', async () => {
+    // newFileIds holds the copies of the items that succeeded, in request order: each must land on its own item.
+    const src = await mkdir('multi-copy-src');
+    const dst = await mkdir('multi-copy-dst');
+    const names = ['first.txt', 'second.txt', 'third.txt'];
+    const ids: string[] = [];
+    for (const n of names) ids.push(await upload(n, src, Buffer.from(`content of ${n}`)));
+    const personal = spaces.find((s) => s.kind === 'personal') as Space;
+    const out = await copyItems(w.drive.client, personal, [
+      { fileId: ids[0], name: names[0] }, { fileId: 'Fdoesnotexist', name: 'ghost' }, { fileId: ids[1], name: names[1] }, { fileId: ids[2], name: names[2] },
+    ], { space: personal, folderId: dst });
+    assert.equal(out.resultCode, 2);
+    assert.deepEqual(out.items.map((x) => [x.name, x.ok]), [[names[0], true], ['ghost', false], [names[1], true], [names[2], true]]);
+    assert.equal(out.items[1].newFileId, undefined, 'a failed item has no copy');
+    for (const x of out.items.filter((i) => i.ok)) {
+      const copy = w.sandbox.store.getFile(x.newFileId as string);
+      assert.equal(copy?.name, x.name, `${x.name} is mapped to its own copy`);
+      assert.equal(copy?.parentId, dst);
+      assert.equal(w.sandbox.store.readContent(copy.id).toString(), `content of ${x.name}`);
+    }
+    assert.deepEqual(childNames(dst).sort(), [...names].sort());
+  });
+
+  it('a job that ends failed without saying which items failed marks every item of it failed', async () => {
+    // The service's job answer is not documented in detail: a failed job without a failedList
+    // (left out here by the sandbox) must not be read as "every item went through".
+    const dst = await mkdir('unlisted-dst');
+    const fine = await upload('unlisted-fine.txt');
+    const personal = spaces.find((s) => s.kind === 'personal') as Space;
+    const fault = w.sandbox.faults.add({ match: { target: 'api', method: 'GET', path: '/koodrive/ose/v1/' }, action: { kind: 'omitField', field: 'failedList' } });
+    const out = await moveItems(w.drive.client, personal, [
+      { fileId: fine, name: 'unlisted-fine.txt' }, { fileId: 'Fdoesnotexist', name: 'ghost' },
+    ], { space: personal, folderId: dst });
+    assert.equal(w.sandbox.faults.firings(fault).length, 1, 'the job answer came without its failedList');
+    assert.equal(out.resultCode, 3);
+    for (const x of out.items) {
+      assert.equal(x.ok, false, `${x.name} is not reported done`);
+      assert.equal(x.errorCode, 'ApiError');
+      assert.match(x.reason ?? '', /taskResultCode 2/);
+    }
+  });
+
   it('recycles, lists the bin with the original folder, restores (clash reported), deletes for good and empties', async () => {
     const personal = spaces.find((s) => s.kind === 'personal') as Space;
     const docs = await mkdir('bin-docs');
@@ -193,6 +258,23 @@ describe('organize through core (search, move, copy, recycle bin)', function () 
     assert.equal((await emptyRecycleBin(w.drive.client, personal)).resultCode, 1);
     assert.equal(w.sandbox.store.getFile(c), undefined);
     assert.equal((await listRecycleBin(w.drive.client, personal)).items.length, 0);
+  });
+
+  it('cancelling while the bin looks up where its items came from cancels the listing', async () => {
+    // A failed lookup shows the folder as unknown; a cancelled one must not pass for that.
+    const personal = spaces.find((s) => s.kind === 'personal') as Space;
+    const dir = await mkdir('lookup-cancelled');
+    const f = await upload('lookup.txt', dir);
+    await recycleItems(w.drive.client, personal, [{ fileId: f }]);
+    const fault = w.sandbox.faults.add({ match: { target: 'api', method: 'GET', path: '/files/path' }, action: { kind: 'delay', ms: 3000 }, times: 100 });
+    const ctl = new AbortController();
+    const listing = listRecycleBin(w.drive.client, personal, { rootFolderId: personal.rootFolderId, signal: ctl.signal });
+    for (const deadline = Date.now() + 30_000; w.sandbox.faults.firings(fault).length === 0;) {
+      assert.ok(Date.now() < deadline, 'the folder lookup was sent');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    ctl.abort();
+    await assert.rejects(listing, (e: unknown) => KooDriveError.is(e, 'Cancelled'));
   });
 
   it('restores to the top of the space when the original folder is in the bin, and says so', async () => {

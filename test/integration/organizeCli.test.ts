@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, SandboxTeam, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
+import { requireBuiltCli } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -29,7 +30,7 @@ describe('koodrive search, mv, cp, rm, trash (CLI against the sandbox)', functio
   let team: SandboxTeam;
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-org-cli-'));
     sb = await startSandbox({ seed: true, dataDir: path.join(tmp, 'sandbox') });
     tc = new TestClient(sb);

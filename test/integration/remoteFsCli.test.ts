@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
+import { requireBuiltCli } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -27,7 +28,7 @@ describe('koodrive stat / cat / put (CLI against the sandbox)', function () {
   let cid: string;
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-fs-cli-'));
     sb = await startSandbox({ seed: true, dataDir: path.join(tmp, 'sandbox') });
     cid = sb.personalContainerId;

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
+import { requireBuiltCli } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -24,7 +25,7 @@ describe('koodrive revision save: unchanged content is not saved again', functio
   const data = randomBytes(200_000);
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip();
+    requireBuiltCli(CLI);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-rev-cli-'));
     sb = await startSandbox({ seed: false, dataDir: path.join(tmp, 'sandbox') });
     const tc = new TestClient({ url: sb.url, token: sb.token, userId: sb.userId });

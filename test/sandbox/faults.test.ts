@@ -200,6 +200,19 @@ describe('sandbox faults', function () {
     assert.ok(sb.store.findByName(pc, 'root', 'empty'));
   });
 
+  it('leaves one field out of an executed answer (omitField)', async () => {
+    const id = sb.faults.add({ match: { target: 'api', path: '/directory' }, action: { kind: 'omitField', field: 'id' } });
+    const r = await c.post('/directory', { fileName: 'no-id', fileType: '10', containerId: pc });
+    assert.equal(r.status, 200);
+    const body = r.body as Record<string, unknown>;
+    assert.equal(body.code, 0);
+    assert.ok(!('id' in body), `the field is gone: ${r.text}`);
+    assert.ok(sb.store.findByName(pc, 'root', 'no-id')); // executed; only the field was dropped
+    assert.equal(sb.faults.firings(id).length, 1);
+    assert.throws(() => sb.faults.add({ match: { target: 'api' }, action: { kind: 'omitField', field: '' } }), /field must be/);
+    assert.throws(() => sb.faults.add({ match: { target: 'download' }, action: { kind: 'omitField', field: 'x' } }), /cannot apply/);
+  });
+
   it('corrupts download bytes (same length, different sha256)', async () => {
     sb.faults.add({ match: { target: 'download', fileId: binId }, action: { kind: 'corrupt' } });
     const r = await c.fetch(await link());

@@ -211,10 +211,11 @@ describe('koodrive: file system', () => {
     const ui = new TestUserInput();
     try {
       const since = await sb.admin.lastRequestSeq();
-      ui.answer(/big-data\.bin is 1\.5 MB, larger than the 1\.0 MB limit/, undefined);
+      ui.answer(/^big-data\.bin is 1\.5 MiB, larger than the 1\.0 MiB limit for opening KooDrive files in the editor/, undefined);
       await Promise.resolve(vscode.commands.executeCommand('vscode.open', big)).catch(() => undefined);
       const shown = await ui.waitForMessage(/big-data\.bin/);
       assert.deepStrictEqual(shown.buttons, ['Download…']);
+      ui.assertDone(); // the message said the file's size, then the limit
       const downloads = (await sb.admin.requests({ since })).filter((r) => r.target === 'download' || /files\/download/.test(r.path));
       assert.deepStrictEqual(downloads.map((r) => r.path), [], 'no download');
     } finally {

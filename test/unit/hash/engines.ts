@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultSha256Engine, type Sha256Options } from '../../../src/core/hash/sha256';
 import { loadNativeSha256, nativeBinaryName, type NativeSha256Binding } from '../../../src/core/hash/sha256Native';
@@ -41,16 +42,26 @@ export function enginesUnderTest(): EngineUnderTest[] {
 }
 
 /**
- * Paths for the fallback tests, inside `dir`: `missing` (no binary there) and
- * `broken` (a real build of the addon whose compression is deliberately
- * wrong, so its self-test fails; built only where native code is expected).
+ * Paths for the fallback tests, inside `dir`: `missing` (no binary there),
+ * `unloadable` (a file with the binary's name that is not a shared object:
+ * a truncated or foreign download), `broken` (a real build of the addon whose
+ * compression is deliberately wrong, so its self-test fails) and `lenient`
+ * (a real build that hashes right but accepts a misaligned length, which the
+ * self-test must refuse too). The builds are made only where native code is
+ * expected.
  */
-export function fallbackBinaries(dir: string): { missing: string; broken: string } {
+export function fallbackBinaries(dir: string): { missing: string; unloadable: string; broken: string; lenient: string } {
   const missing = path.join(dir, 'no-such-dir', nativeBinaryName());
+  const unloadable = path.join(dir, 'unloadable', nativeBinaryName());
+  fs.mkdirSync(path.dirname(unloadable), { recursive: true });
+  fs.writeFileSync(unloadable, 'not a shared object\n');
   const broken = path.join(dir, 'sha256-broken.node');
+  const lenient = path.join(dir, 'sha256-lenient.node');
   if (NATIVE_EXPECTED) {
-    const r = spawnSync(process.execPath, ['src/native/buildNative.js', '--broken-for-tests', broken], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `building the broken test variant failed: ${r.stderr}`);
+    for (const [flag, out] of [['--broken-for-tests', broken], ['--lenient-for-tests', lenient]]) {
+      const r = spawnSync(process.execPath, ['src/native/buildNative.js', flag, out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `building the ${flag} variant failed: ${r.stderr}`);
+    }
   }
-  return { missing, broken };
+  return { missing, unloadable, broken, lenient };
 }

@@ -29,13 +29,15 @@ describe('hash/hashImpl (implementation selection)', () => {
   let dir: string;
   let missing: string;
   let broken: string;
+  let unloadable: string;
+  let lenient: string;
   let file: string;
   let data: Buffer;
 
   before(function () {
     this.timeout(120_000);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'koodrive-hashimpl-'));
-    ({ missing, broken } = fallbackBinaries(dir));
+    ({ missing, broken, unloadable, lenient } = fallbackBinaries(dir));
     data = randomBytes(3 * 1024 * 1024 + 5);
     file = path.join(dir, 'data.bin');
     fs.writeFileSync(file, data);
@@ -71,6 +73,28 @@ describe('hash/hashImpl (implementation selection)', () => {
       if (!nativeBinding()) this.skip();
       selfTestNative(nativeBinding()!);
       assert.throws(() => selfTestNative(loadNativeSha256(broken)), /known answer for a 0-byte message/);
+    });
+
+    it('the self-test refuses an addon that hashes right but accepts a misaligned length', function () {
+      if (!nativeBinding()) this.skip();
+      const binding = loadNativeSha256(lenient);
+      // It does hash right: only the length check is missing.
+      const state = new Int32Array(8);
+      binding.compress(state, new Uint8Array(64), 0, 63);
+      assert.throws(() => selfTestNative(binding), /a misaligned length was not refused/);
+      const c = selectHashImpl('auto', lenient);
+      assert.equal(c.impl, 'wasm');
+      assert.equal(c.degraded, true);
+      assert.match(c.reason, /self-test failed: a misaligned length was not refused/);
+    });
+
+    it('auto with a binary that exists but does not load falls back to wasm and flags it', () => {
+      const c = selectHashImpl('auto', unloadable);
+      assert.equal(c.impl, 'wasm');
+      assert.equal(c.degraded, true, 'a file that is there but cannot be loaded is worth a warning');
+      assert.equal(c.native, undefined);
+      assert.match(c.reason, /native SHA-256 not used: cannot load .*unloadable/);
+      assert.doesNotMatch(c.reason, /: not found$/);
     });
 
     it('auto without a binary falls back to wasm, saying the file is not there (not a degradation)', () => {
@@ -141,6 +165,14 @@ describe('hash/hashImpl (implementation selection)', () => {
       assert.equal(r.sha256, want());
       assert.equal(r.lines.length, 1);
       assert.match(r.lines[0], /^warn SHA-256: wasm \(native SHA-256 not used: self-test failed: known answer/);
+    });
+
+    it('a binary that does not load: wasm, right digest, one warning saying why', async () => {
+      const r = await hashWith({ workerPath: WORKER, implementation: 'auto', nativePath: unloadable });
+      assert.equal(r.impl, 'wasm');
+      assert.equal(r.sha256, want());
+      assert.equal(r.lines.length, 1);
+      assert.match(r.lines[0], /^warn SHA-256: wasm \(native SHA-256 not used: cannot load .*unloadable/);
     });
 
     it('forced native without a binary: every request fails with InvalidInput; forced js uses js', async () => {

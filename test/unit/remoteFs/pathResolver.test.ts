@@ -106,12 +106,58 @@ describe('remoteFs PathResolver (sandbox)', function () {
 
   it('keeps at most maxFolders listings, dropping the least recently used', async () => {
     const r = resolver(600_000, 2);
-    await r.resolve(w.personal, ['a', 'b', 'c']);
+    const root = w.personal.rootFolderId;
+    const a = await r.resolveFolder(w.personal, ['a']); // lists root
+    const b = await r.resolveFolder(w.personal, ['a', 'b']); // lists a
     assert.equal(r.cachedFolders, 2);
+    // Root is the older entry; reading it makes it the most recently used...
+    let since = lastSeq(w);
+    await r.list(w.personal, root);
+    assert.equal(listCalls(w, since), 0, 'root came from the cache');
+    // ...so listing a third folder drops "a", not root (first in, first out would drop root).
+    await r.list(w.personal, b);
+    assert.equal(r.cachedFolders, 2);
+    since = lastSeq(w);
+    await r.list(w.personal, root);
+    assert.equal(listCalls(w, since), 0, 'root, used recently, was kept');
+    await r.list(w.personal, a);
+    assert.equal(listCalls(w, since), 1, '"a", the least recently used, was dropped and is listed again');
+    assert.equal(r.cachedFolders, 2);
+  });
+
+  it('an invalidation while a listing is in flight: the older answer is not cached', async () => {
+    // The listing is real; the test holds its answer back until the folder has
+    // changed and been invalidated, as happens when our own write finishes
+    // while a stat of the same folder is still waiting for its listing.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let answered!: () => void;
+    const fetched = new Promise<void>((resolve) => (answered = resolve));
+    let holdNext = false;
+    const client = {
+      listFiles: async (...args: Parameters<typeof w.drive.client.listFiles>) => {
+        const page = await w.drive.client.listFiles(...args);
+        if (holdNext) {
+          holdNext = false;
+          answered();
+          await held;
+        }
+        return page;
+      },
+    };
+    const r = new PathResolver(client, { ttlMs: 600_000, now: () => clock });
+    const documents = await r.resolveFolder(w.personal, ['Documents']); // root is cached now
+    holdNext = true;
+    const stale = r.list(w.personal, documents);
+    await fetched; // the service has answered, without the folder created below
+    await w.drive.client.createFolder(w.personal, documents, 'made-while-listing');
+    r.invalidateFolder(w.personal, documents);
+    release();
+    assert.ok(!(await stale).byName.has('made-while-listing'), 'the held answer predates the change');
     const since = lastSeq(w);
-    await r.resolve(w.personal, ['a', 'b', 'c']); // root was dropped: listed again
-    assert.ok(listCalls(w, since) >= 1);
-    assert.equal(r.cachedFolders, 2);
+    const got = await r.resolve(w.personal, ['Documents', 'made-while-listing']);
+    assert.equal(got.kind === 'item' && got.item.name, 'made-while-listing');
+    assert.equal(listCalls(w, since), 1, 'the folder was listed again after the invalidation');
   });
 
   it('shares one listing request between concurrent lookups', async () => {
