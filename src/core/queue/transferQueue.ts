@@ -54,7 +54,8 @@ export type RunExecutor = (ctx: RunContext) => Promise<void>;
 
 export interface TransferQueueOptions {
   maxFiles: () => number;
-  executors: Record<RunDirection, RunExecutor>;
+  /** `sync` only in hosts that sync folders (the extension). */
+  executors: Record<'upload' | 'download', RunExecutor> & { sync?: RunExecutor };
   /** Cancel: forget the engine's resume state / partial files of this run. */
   discard?: (run: Readonly<TransferRun>) => Promise<void>;
   journal?: TransferJournal;
@@ -295,7 +296,9 @@ export class TransferQueue {
   private async execute(run: TransferRun, rt: Runtime): Promise<void> {
     const ctx = this.contextFor(run, rt);
     try {
-      await this.o.executors[run.direction](ctx);
+      const executor = this.o.executors[run.direction];
+      if (!executor) throw new KooDriveError('InvalidInput', `This host does not run ${run.direction} transfers`);
+      await executor(ctx);
       if (rt.controller.signal.aborted) throw rt.controller.signal.reason;
       if (run.state === 'queued' || run.state === 'running') {
         run.only = undefined;

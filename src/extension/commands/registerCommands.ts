@@ -45,6 +45,16 @@ import { resumeAllTransfers } from './resumeAllTransfers';
 import { resumeTransfer } from './resumeTransfer';
 import { retryTransfer } from './retryTransfer';
 import { revealTransfer } from './revealTransfer';
+import { syncFolder } from './syncFolder';
+import { unlinkFolder } from './unlinkFolder';
+import { syncNow } from './syncNow';
+import { syncRefresh } from './syncRefresh';
+import { syncUpload } from './syncUpload';
+import { syncDownload } from './syncDownload';
+import { syncKeepLocal } from './syncKeepLocal';
+import { syncKeepRemote } from './syncKeepRemote';
+import { syncKeepBoth } from './syncKeepBoth';
+import { syncOpenFile } from './syncOpenFile';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -86,6 +96,16 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.pauseAllTransfers': pauseAllTransfers,
   'koodrive.resumeAllTransfers': resumeAllTransfers,
   'koodrive.clearFinishedTransfers': clearFinishedTransfers,
+  'koodrive.syncFolder': syncFolder,
+  'koodrive.unlinkFolder': unlinkFolder,
+  'koodrive.syncNow': syncNow,
+  'koodrive.syncRefresh': syncRefresh,
+  'koodrive.syncUpload': syncUpload,
+  'koodrive.syncDownload': syncDownload,
+  'koodrive.syncKeepLocal': syncKeepLocal,
+  'koodrive.syncKeepRemote': syncKeepRemote,
+  'koodrive.syncKeepBoth': syncKeepBoth,
+  'koodrive.syncOpenFile': syncOpenFile,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };
