@@ -8,6 +8,7 @@
 import { KooDriveError, isCancellation } from '../core/errors';
 import { redactText } from '../core/redact';
 import { HelpRequested } from './args';
+import { ExitWith } from './exitCode';
 import { CliContext, createCliContext, GlobalFlags } from './context';
 import * as download from './commands/download';
 import * as hash from './commands/hash';
@@ -26,6 +27,7 @@ import * as cp from './commands/cp';
 import * as rm from './commands/rm';
 import * as trash from './commands/trash';
 import * as transfers from './commands/transfers';
+import * as sync from './commands/sync';
 
 interface Command {
   usage: string;
@@ -33,7 +35,7 @@ interface Command {
 }
 
 /** The table of contents of the CLI. */
-const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sandbox };
+const COMMANDS: Record<string, Command> = { spaces, ls, mkdir, hash, upload, download, revision, stat, cat, put, search, mv, cp, rm, trash, transfers, sync, sandbox };
 
 const GLOBAL_HELP = `Global options: --endpoint URL --token TOKEN --user-id ID --json --verbose
 Environment: KOODRIVE_ENDPOINT, KOODRIVE_TOKEN, KOODRIVE_USER_ID
@@ -88,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Usage: ${e.usage}\n${GLOBAL_HELP}\n`);
       return 0;
     }
+    if (e instanceof ExitWith) return e.code;
     return reportError(e, argv);
   } finally {
     process.removeListener('SIGINT', onSignal);

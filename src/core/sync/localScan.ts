@@ -9,6 +9,7 @@ import { Dirent } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { throwIfAborted } from '../cancellation';
+import { remoteNameProblem } from '../remoteNames';
 import { KooDriveError } from '../errors';
 import { IGNORE_FILES, SyncIgnore } from './syncIgnore';
 import type { Base, LocalFile, LocalScan, SyncNotice } from './syncTypes';
@@ -50,6 +51,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
       children = await readdir(dirAbs, { withFileTypes: true });
     } catch (e) {
       unreadableDirs.push(dirRel || '.');
+      leftOut.push(dirRel);
       notices.push({ path: dirRel || '.', reason: 'unreadable', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return;
     }
@@ -68,7 +70,12 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
         leftOut.push(rel);
         continue;
       }
-      if (d.isSymbolicLink()) {
+      const badName = remoteNameProblem(d.name);
+      if (badName) {
+        // It could never reach KooDrive: say so once, and never read its absence there as a remote delete.
+        leftOut.push(rel);
+        notices.push({ path: rel, reason: 'invalidName', message: `not synced: ${badName}` });
+      } else if (d.isSymbolicLink()) {
         leftOut.push(rel);
         notices.push({ path: rel, reason: 'symlink', message: 'symbolic link not followed' });
       } else if (isDir) {
@@ -122,7 +129,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
 
   const leftOutSet = new Set(leftOut);
   const underLeftOut = (p: string): boolean => {
-    if (leftOutSet.has(p)) return true;
+    if (leftOutSet.has(p) || leftOutSet.has('')) return true;
     for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) if (leftOutSet.has(p.slice(0, i))) return true;
     return false;
   };

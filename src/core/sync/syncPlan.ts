@@ -25,9 +25,11 @@ export function planSync(input: PlanInput, o: PlanOptions = {}): SyncPlan {
     leftOut.add(p);
     notices.push({ path: p, reason: 'caseClash', message: 'another path differs only by letter case; on this case-insensitive volume they would be one file. Rename one of them.' });
   }
+  // An incomplete listing says nothing about what is missing from it: no base path reads as deleted remotely (the run stops anyway; status shows the truth it has).
+  if (!input.tree.complete) for (const p of input.base.keys()) if (!input.tree.files.has(p)) leftOut.add(p);
   const all: Working[] = classify({
     base: input.base, local: input.scan.files, remote: input.tree.files,
-    isLeftOut: (p) => leftOut.has(p) || (!input.base.has(p) && (input.isExcluded?.(p) ?? false)),
+    isLeftOut: (p) => leftOut.has(p) || (!input.base.has(p) && (input.scan.isExcluded(p) || (input.isExcluded?.(p) ?? false))),
   });
 
   detectMoves(all);
@@ -48,7 +50,7 @@ export function planSync(input: PlanInput, o: PlanOptions = {}): SyncPlan {
       continue;
     }
     if (c.consumedByMove) continue;
-    changes.push(stripInternal(c));
+    if (c.state) changes.push(stripInternal(c));
     if (c.state === 'localModified' || c.state === 'localAdded' || c.state === 'localDeleted') summary.toUpload++;
     else if (c.state === 'remoteModified' || c.state === 'remoteAdded' || c.state === 'remoteDeleted') summary.toDownload++;
     else if (c.state === 'conflict') summary.conflicts++;

@@ -78,14 +78,14 @@ export async function linkFolder(ctx: SyncContext, localDir: string, target: { s
 }
 
 /** Forgets the link; both sides stay as they are. */
-export async function unlinkFolder(ctx: SyncContext, localDir: string): Promise<SyncLink> {
+export async function unlinkFolder(ctx: Pick<SyncContext, 'stateDir'>, localDir: string): Promise<SyncLink> {
   const state = await loadLinked(ctx, localDir);
   await new SyncStateStore(ctx.stateDir).remove(state.link.id);
   return state.link;
 }
 
 /** The link and base of `localDir`; NotFound when it is not linked. */
-export async function loadLinked(ctx: SyncContext, localDir: string): Promise<SyncState> {
+export async function loadLinked(ctx: Pick<SyncContext, 'stateDir'>, localDir: string): Promise<SyncState> {
   const root = await realFolder(localDir);
   const state = await new SyncStateStore(ctx.stateDir).load(linkIdFor(root));
   if (!state) throw new KooDriveError('NotFound', `${localDir} is not linked (koodrive sync link <localDir> <containerId>:<path>)`, { subject: localDir });

@@ -129,22 +129,39 @@ export class SyncStateStore {
     await rm(this.journalPath(linkId), { force: true });
   }
 
-  /** Opens the journal for a run's base changes (appends; one line per change). */
+  /**
+   * Opens the journal for a run's base changes. Lines are buffered and
+   * written in batches (every 100 ms or 500 lines, and on close): a line
+   * lost to a crash only makes the next run verify that path again (it finds
+   * the same content on both sides and records it), never loses a file.
+   */
   async openJournal(linkId: string): Promise<BaseJournal> {
     await mkdir(this.linksDir, { recursive: true });
     const fh: FileHandle = await open(this.journalPath(linkId), 'a');
+    let buffer: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
     let chain: Promise<unknown> = Promise.resolve();
-    // Lines are written one at a time, in order: a concurrent append could interleave.
-    const write = (line: object): Promise<void> => {
-      const p = chain.then(() => fh.write(`${JSON.stringify(line)}\n`));
-      chain = p.catch(() => undefined);
-      return p.then(() => undefined);
+    const flush = (): Promise<unknown> => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (buffer.length === 0) return chain;
+      const text = buffer.join('');
+      buffer = [];
+      // One write at a time, in order: concurrent appends could interleave.
+      chain = chain.then(() => fh.write(text)).catch(() => undefined);
+      return chain;
+    };
+    const add = (line: object): Promise<void> => {
+      buffer.push(`${JSON.stringify(line)}\n`);
+      if (buffer.length >= 500) void flush();
+      else timer ??= setTimeout(() => void flush(), 100);
+      return Promise.resolve();
     };
     return {
-      put: (p, e) => write({ p, e }),
-      remove: (p) => write({ p, d: 1 }),
+      put: (p, e) => add({ p, e }),
+      remove: (p) => add({ p, d: 1 }),
       close: async () => {
-        await chain;
+        await flush();
         await fh.sync().catch(() => undefined);
         await fh.close();
       },
