@@ -62,6 +62,8 @@ class LinkView implements vscode.Disposable {
   readonly scm: vscode.SourceControl;
   readonly groups: Record<GroupId, vscode.SourceControlResourceGroup>;
   model: SyncGroups = { conflicts: [], upload: [], download: [] };
+  /** The rows by relative path (the letters' file decorations). */
+  byPath = new Map<string, SyncResource>();
   base: Base = new Map();
   plan?: SyncPlan;
   /** Syncs of this link in flight (the watcher waits for them). */
@@ -131,6 +133,7 @@ class LinkView implements vscode.Disposable {
 
   show(model: SyncGroups): void {
     this.model = model;
+    this.byPath = new Map(GROUP_IDS.flatMap((id) => model[id].map((r): [string, SyncResource] => [r.path, r])));
     for (const id of GROUP_IDS) this.groups[id].resourceStates = model[id].map((r) => this.stateOf(r));
     this.scm.count = model.conflicts.length + model.upload.length + model.download.length;
     this.c.changed(this);
@@ -185,6 +188,7 @@ export class SyncController implements SyncPort, PinnedReader, vscode.Disposable
   private poll?: ReturnType<typeof setInterval>;
   private readonly pinnedCache = new Map<string, Promise<Uint8Array>>();
   private readonly onDidChangeEmitter = new vscode.EventEmitter<void>();
+  private readonly decorationsChanged = new vscode.EventEmitter<undefined>();
   /** Fires when a link's groups changed (tests wait on it). */
   readonly onDidChange = this.onDidChangeEmitter.event;
 
@@ -195,6 +199,12 @@ export class SyncController implements SyncPort, PinnedReader, vscode.Disposable
     this.disposables.push(
       this.status,
       this.onDidChangeEmitter,
+      this.decorationsChanged,
+      // The rows' letters (M/A/D/C), as the Source Control view and the Explorer show them.
+      vscode.window.registerFileDecorationProvider({
+        onDidChangeFileDecorations: this.decorationsChanged.event,
+        provideFileDecoration: (uri) => this.decorationOf(uri),
+      }),
       vscode.window.onDidChangeActiveTextEditor(() => this.renderStatus()),
       vscode.window.onDidChangeWindowState((s) => {
         if (s.focused) void this.refreshQuietly();
@@ -247,6 +257,7 @@ export class SyncController implements SyncPort, PinnedReader, vscode.Disposable
   }
 
   changed(_view: LinkView): void {
+    this.decorationsChanged.fire(undefined);
     this.renderStatus();
     this.onDidChangeEmitter.fire();
   }
@@ -261,6 +272,19 @@ export class SyncController implements SyncPort, PinnedReader, vscode.Disposable
     this.status.text = `$(sync) ${statusText(view.model)}`;
     this.status.tooltip = statusTooltip(view.model, view.root, view.link.remotePath || '/');
     this.status.show();
+  }
+
+  /** The letter of a row's file (undefined for files in no group). */
+  decorationOf(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const view = this.viewOfPath(uri.fsPath);
+    const rel = view && relativeIn(view.root, uri.fsPath);
+    const r = rel ? view.byPath.get(rel) : undefined;
+    if (!r) return undefined;
+    const color = r.group === 'conflicts' ? 'gitDecoration.conflictingResourceForeground'
+      : r.letter === 'A' ? 'gitDecoration.addedResourceForeground'
+        : r.letter === 'D' ? 'gitDecoration.deletedResourceForeground' : 'gitDecoration.modifiedResourceForeground';
+    return new vscode.FileDecoration(r.letter, r.tooltip, new vscode.ThemeColor(color));
   }
 
   /** The status bar's text now (tests). */

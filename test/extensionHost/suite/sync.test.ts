@@ -65,7 +65,9 @@ async function rows(root: string): Promise<Rows> {
   assert.ok(view, `no Source Control entry for ${real}; links: ${JSON.stringify(sync.linkViews().map((v) => v.link.localRoot))}`);
   const of = (g: vscode.SourceControlResourceGroup): string[] =>
     g.resourceStates.map((r) => {
-      const letter = String(r.decorations?.tooltip ?? '').split(' · ')[0];
+      // The letter VS Code shows: the file decoration's badge (and the tooltip starts with it).
+      const letter = sync.decorationOf(r.resourceUri)?.badge ?? '?';
+      assert.ok(String(r.decorations?.tooltip ?? '').startsWith(`${letter} · `), `tooltip of ${r.resourceUri.fsPath}`);
       return `${letter} ${path.relative(real, r.resourceUri.fsPath).split(path.sep).join('/')}${r.decorations?.strikeThrough ? ' ~' : ''}`;
     });
   return { conflicts: of(view.groups.conflicts), upload: of(view.groups.upload), download: of(view.groups.download) };
@@ -216,6 +218,31 @@ describe('folder sync (Source Control view)', () => {
     await runCommand('koodrive.syncDownload', await resourceState(root, 'download', 'added.txt'));
     await waitForRows(root, { download: [], upload: [], conflicts: [] }, 'nothing left after Download');
     assert.strictEqual(fs.existsSync(path.join(root, 'added.txt')), false, 'the local file is gone (to the trash)');
+  });
+
+  it('koodrive.sync.uploadOnSave: a save goes up at once; when KooDrive changed the file since the last sync, it becomes a conflict instead', async () => {
+    const sb = sandbox();
+    const config = vscode.workspace.getConfiguration('koodrive');
+    await config.update('sync.uploadOnSave', true, vscode.ConfigurationTarget.Global);
+    const remoteText = async (): Promise<string> => (await sb.admin.content((await sb.admin.getPath(`${remoteName}/notes.md`)).id)).toString('utf8');
+    try {
+      const doc = await vscode.workspace.openTextDocument(path.join(root, 'notes.md'));
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'saved: '));
+      await doc.save();
+      await eventually('the save on KooDrive', async () => (await remoteText()) === 'saved: notes: mine\n');
+      await waitForRows(root, { conflicts: [], upload: [], download: [] }, 'nothing left after the upload on save');
+
+      await writeRemote([remoteName, 'notes.md'], 'notes: theirs again\n');
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'again '));
+      await doc.save();
+      await waitForRows(root, { conflicts: ['C notes.md'], upload: [], download: [] }, 'the save is a conflict');
+      assert.strictEqual(await remoteText(), 'notes: theirs again\n', 'KooDrive keeps the other change');
+      assert.strictEqual(fs.readFileSync(path.join(root, 'notes.md'), 'utf8'), 'again saved: notes: mine\n', 'and the saved file is as saved');
+    } finally {
+      await config.update('sync.uploadOnSave', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('Unlink keeps both sides as they are and removes the Source Control entry', async () => {
