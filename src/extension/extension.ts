@@ -41,6 +41,8 @@ import { TransfersTreeProvider } from './views/transfersTreeProvider';
 import { ContainerNode, displayPath, folderIdOf, isItemNode, ItemNode } from './views/treeNodes';
 import { moveNodes } from './commands/moveItems';
 import { VsCodeSearchUi } from './ui/searchQuickPick';
+import { osTrash, SyncController } from './sync/syncController';
+import { SyncEngine, syncStateDir } from './sync/syncEngine';
 
 const SECTION = 'koodrive';
 
@@ -135,6 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const restartTransfers = async (): Promise<void> => {
     await services.transfers.queue.dispose();
     services.transfers = await startTransfers();
+    attachSync();
     transfersTree.setQueue(services.transfers.queue);
     status.attach(services.transfers.queue);
   };
@@ -145,6 +148,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   services.remoteFiles = remoteFiles;
   context.subscriptions.push(remoteFiles);
+
+  // Folder sync: the Source Control view of linked folders, sharing the CLI's state directory.
+  const syncStateDirectory = syncStateDir();
+  const sync = new SyncController({
+    session,
+    engine: new SyncEngine({
+      session, hasher: hashPool, resumeStore, logger, stateDir: syncStateDirectory,
+      trash: osTrash(syncStateDirectory, logger), exclude: () => services.settings().sync.exclude,
+    }),
+    transfers: () => services.transfers,
+    settings: () => services.settings().sync,
+    logger,
+    tempDir,
+    reportError: (err) => void errors.report(err, { source: 'sync' }),
+  });
+  services.sync = sync;
+  context.subscriptions.push(sync, remoteFiles.provider.setPinnedReader(sync));
+  const attachSync = (): void => services.transfers.setSyncExecutor((ctx) => sync.execute(ctx));
+  attachSync();
 
   const dropUpload = errors.wrap('drop', async (target: ContainerNode, paths: string[]) => {
     const req: UploadRequest = { paths, destination: { space: target.space, folderId: folderIdOf(target), path: displayPath(target) } };
@@ -167,7 +189,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }));
   // Compiled out unless built with esbuild.js --test-hooks (testMode.ts).
   if (__KOODRIVE_TEST_HOOKS__) {
-    registerTestMode(context, { tree, dragAndDrop, transfers: transfersTree, restartTransfers, resumeStateDir: resumeStore.dir, explorer: view as vscode.TreeView<unknown> });
+    registerTestMode(context, { tree, dragAndDrop, transfers: transfersTree, restartTransfers, resumeStateDir: resumeStore.dir, explorer: view as vscode.TreeView<unknown>, sync });
   }
   context.subscriptions.push(...registerCommands(services, errors, (id, fn) => vscode.commands.registerCommand(id, fn)));
 
@@ -182,12 +204,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${SECTION}.endpoint`)) void session.endpointSettingChanged();
     if (e.affectsConfiguration(`${SECTION}.editor.pollInterval`)) remoteFiles.watcher.restartPoll();
+    if (e.affectsConfiguration(`${SECTION}.sync.pollInterval`)) sync.restartPoll();
+    if (e.affectsConfiguration(`${SECTION}.sync.exclude`)) void sync.refresh().catch((err: unknown) => void errors.report(err, { source: 'sync' }));
   }));
 
   await session.restore(); // fires onDidChange: context keys and tree
   // After restore: the first koodrive: call must find the saved sign-in, not a signed-out session.
   context.subscriptions.push(vscode.workspace.registerFileSystemProvider(KOODRIVE_SCHEME, remoteFiles.provider, { isCaseSensitive: true }));
   void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.activated, true);
+  // The linked folders of this window: their Source Control entries (read after restore, to compare with KooDrive).
+  void sync.reload().catch((err: unknown) => logger.warn(`Could not read the sync links: ${(err as Error).message}`));
   logger.info(`KooDrive activated (${session.state.signedIn ? (session.state.sandbox ? 'local sandbox' : 'signed in') : 'signed out'})`);
 }
 

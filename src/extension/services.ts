@@ -18,6 +18,7 @@ import type { ProgressRunner } from './ui/progress';
 import type { Notifier, Prompts } from './ui/prompts';
 import type { ItemNode, LoadMoreNode, PagedNode } from './views/treeNodes';
 import type { SearchUi } from './ui/searchUi';
+import type { SyncPort } from './sync/syncPort';
 
 export type SessionPort = Pick<Session, 'connection' | 'signIn' | 'signInSandbox' | 'signOut' | 'previous' | 'state'>;
 
@@ -86,4 +87,6 @@ export interface Services {
   search?: SearchUi;
   /** This window's transfer queue (the Transfers view); its list is persisted in global storage. */
   transfers: TransferService;
+  /** Folder sync's Source Control view (absent in plain-Node tests that do not need it). */
+  sync?: SyncPort;
 }

@@ -29,6 +29,14 @@ export interface Settings {
     /** Files in flight at once across all uploads and downloads of the window. */
     maxFiles: number;
   };
+  sync: {
+    /** Seconds between status checks of linked folders; 0 = off. */
+    pollInterval: number;
+    /** Push a saved file of a linked folder at once. */
+    uploadOnSave: boolean;
+    /** Patterns (gitignore syntax) folder sync leaves out. */
+    exclude: string[];
+  };
 }
 
 /** `key` is relative to the koodrive section, e.g. 'upload.partSize'. */
@@ -39,6 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   download: { conflictPolicy: 'ask' },
   editor: { maxFileSize: 50 * MiB, pollInterval: 30 },
   transfers: { maxFiles: 4 },
+  sync: { pollInterval: 60, uploadOnSave: false, exclude: [] },
 };
 
 const UPLOAD_POLICIES: readonly UploadConflictPolicy[] = ['rename', 'fail', 'skip-same'];
@@ -55,6 +64,7 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback: T)
 
 export function readSettings(get: SettingReader): Settings {
   const exclude = get('upload.exclude');
+  const syncExclude = get('sync.exclude');
   return {
     upload: {
       // Parts must be 5 MiB … 5 GiB (§6.1); whole MiB are multiples of 64 bytes.
@@ -72,6 +82,11 @@ export function readSettings(get: SettingReader): Settings {
     },
     transfers: {
       maxFiles: intIn(get('transfers.maxFiles'), 1, 32, DEFAULT_SETTINGS.transfers.maxFiles),
+    },
+    sync: {
+      pollInterval: intIn(get('sync.pollInterval'), 0, 24 * 3600, DEFAULT_SETTINGS.sync.pollInterval),
+      uploadOnSave: get('sync.uploadOnSave') === true,
+      exclude: Array.isArray(syncExclude) ? syncExclude.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [],
     },
   };
 }

@@ -20,6 +20,7 @@
  *   if (__KOODRIVE_TEST_HOOKS__) registerTestMode(context, { tree, dragAndDrop });
  */
 import * as vscode from 'vscode';
+import type { SyncController } from './sync/syncController';
 
 export const TEST_MODE_ENV = 'KOODRIVE_TEST_MODE';
 export const TEST_HOOKS_COMMAND = 'koodrive.test.hooks';
@@ -37,6 +38,8 @@ export interface TestHooks {
   resumeStateDir?: string;
   /** The KooDrive tree view itself (to select a row, as a click does, before a palette command). */
   explorer?: vscode.TreeView<unknown>;
+  /** Folder sync: the Source Control entries of the linked folders (their groups and resource states). */
+  sync?: SyncController;
 }
 
 export function registerTestMode(context: vscode.ExtensionContext, hooks: TestHooks): void {

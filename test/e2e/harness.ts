@@ -123,7 +123,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       userDataDir: dirs.userDataDir,
       extensionsDir: dirs.extensionsDir,
       workspace: dirs.workspace,
-      env: opts.env?.({ sandbox, root, scratch: dirs.scratch, workspace: dirs.workspace }),
+      // The CLI's state directory (folder sync's links) of this run only, never the user's ~/.koodrive.
+      env: { KOODRIVE_STATE_DIR: path.join(root, 'state'), ...opts.env?.({ sandbox, root, scratch: dirs.scratch, workspace: dirs.workspace }) },
       logFile: path.join(artifacts, 'code-server.log'),
       port: opts.codeServerPort,
       locale: opts.locale,

@@ -47,6 +47,6 @@ export class TransferJournal {
 function isRun(v: unknown): v is TransferRun {
   const r = v as TransferRun;
   return typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.seq === 'number'
-    && (r.direction === 'upload' || r.direction === 'download') && typeof r.state === 'string'
+    && (r.direction === 'upload' || r.direction === 'download' || r.direction === 'sync') && typeof r.state === 'string'
     && typeof r.done === 'object' && Array.isArray(r.failed) && Array.isArray(r.settledKeys) && typeof r.cursor === 'object';
 }

@@ -31,7 +31,8 @@ import { isFinished, RunDirection, TransferRun } from './transferRun';
 
 export interface TransferQueueOptions {
   maxFiles: () => number;
-  executors: Record<RunDirection, RunExecutor>;
+  /** `sync` only in hosts that sync folders (the extension). */
+  executors: Record<'upload' | 'download', RunExecutor> & { sync?: RunExecutor };
   /** Cancel: forget the engine's resume state / partial files of this run. */
   discard?: (run: Readonly<TransferRun>) => Promise<void>;
   journal?: TransferJournal;
@@ -252,7 +253,9 @@ export class TransferQueue {
       emit: () => this.emit(),
     });
     try {
-      await this.o.executors[run.direction](ctx);
+      const executor = this.o.executors[run.direction];
+      if (!executor) throw new KooDriveError('InvalidInput', `This host does not run ${run.direction} transfers`);
+      await executor(ctx);
       if (rt.controller.signal.aborted) throw rt.controller.signal.reason;
       if (run.state === 'queued' || run.state === 'running') {
         run.only = undefined;

@@ -12,7 +12,8 @@
 import type { SettledCursorState } from './settledFiles';
 
 export type RunState = 'queued' | 'running' | 'paused' | 'failed' | 'cancelled' | 'done';
-export type RunDirection = 'upload' | 'download';
+/** 'sync': one run of a folder sync (both directions; src/extension/sync). */
+export type RunDirection = 'upload' | 'download' | 'sync';
 
 export interface FailedFile {
   /** Settle key: a folder-relative path for uploads, a fileId for downloads, or an absolute path for loose files. */

@@ -54,6 +54,17 @@ export const COMMAND_IDS = [
   'koodrive.clearFinishedTransfers',
   'koodrive.cancelAllTransfers',
   'koodrive.retryFailedTransfers',
+  // folder sync (Source Control view)
+  'koodrive.syncFolder',
+  'koodrive.unlinkFolder',
+  'koodrive.syncNow',
+  'koodrive.syncRefresh',
+  'koodrive.syncUpload',
+  'koodrive.syncDownload',
+  'koodrive.syncKeepLocal',
+  'koodrive.syncKeepRemote',
+  'koodrive.syncKeepBoth',
+  'koodrive.syncOpenFile',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -74,6 +85,9 @@ export const CONTEXT_KEYS = {
 
 /** The KooDrive tree view's id. */
 export const VIEW_ID = 'koodrive.explorer';
+
+/** The id of folder sync's Source Control providers (`scmProvider == koodrive.sync` in menus). */
+export const SYNC_SCM_ID = 'koodrive.sync';
 
 /** The Transfers view's id. */
 export const TRANSFERS_VIEW_ID = 'koodrive.transfers';

@@ -47,6 +47,16 @@ import { retryTransfer } from './retryTransfer';
 import { revealTransfer } from './revealTransfer';
 import { cancelAllTransfers } from './cancelAllTransfers';
 import { retryFailedTransfers } from './retryFailedTransfers';
+import { syncFolder } from './syncFolder';
+import { unlinkFolder } from './unlinkFolder';
+import { syncNow } from './syncNow';
+import { syncRefresh } from './syncRefresh';
+import { syncUpload } from './syncUpload';
+import { syncDownload } from './syncDownload';
+import { syncKeepLocal } from './syncKeepLocal';
+import { syncKeepRemote } from './syncKeepRemote';
+import { syncKeepBoth } from './syncKeepBoth';
+import { syncOpenFile } from './syncOpenFile';
 
 export type CommandHandler = (s: Services, ...args: unknown[]) => Promise<void>;
 
@@ -90,6 +100,16 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'koodrive.clearFinishedTransfers': clearFinishedTransfers,
   'koodrive.cancelAllTransfers': cancelAllTransfers,
   'koodrive.retryFailedTransfers': retryFailedTransfers,
+  'koodrive.syncFolder': syncFolder,
+  'koodrive.unlinkFolder': unlinkFolder,
+  'koodrive.syncNow': syncNow,
+  'koodrive.syncRefresh': syncRefresh,
+  'koodrive.syncUpload': syncUpload,
+  'koodrive.syncDownload': syncDownload,
+  'koodrive.syncKeepLocal': syncKeepLocal,
+  'koodrive.syncKeepRemote': syncKeepRemote,
+  'koodrive.syncKeepBoth': syncKeepBoth,
+  'koodrive.syncOpenFile': syncOpenFile,
 };
 
 export type RegisterCommand = (id: string, callback: (...args: unknown[]) => Promise<void>) => { dispose(): unknown };

@@ -26,7 +26,7 @@ import type { RemoteStat } from '../../core/remoteFs/remoteStat';
 import { RemoteFsError } from '../../core/remoteFs/remoteFsErrors';
 import { sameSpaceKey, spaceKeyOf } from '../../core/remoteFs/remotePath';
 import { describeFsError } from './fsErrorMapping';
-import { KOODRIVE_SCHEME, remotePathOfUri } from './remoteUris';
+import { isPinnedUri, KOODRIVE_SCHEME, remotePathOfUri } from './remoteUris';
 
 export interface ProviderDeps {
   /** The file system of the current sign-in (throws AuthRequired when signed out). */
@@ -57,6 +57,16 @@ interface Seen {
   sha256?: string;
 }
 
+/**
+ * Reads a `koodrive:` URI that pins one version of a file
+ * (`koodrive://<space>/<names…>?fileId=<id>&sha256=<hex>`, see
+ * remoteUris.ts pinnedUriParts): the sync view's quick-diff original. Such
+ * a URI is read-only and never changes.
+ */
+export interface PinnedReader {
+  read(uri: vscode.Uri, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
 /** Upper bound of the id → URI map used to translate change events (oldest dropped). */
 const MAX_KNOWN_IDS = 5000;
 
@@ -67,6 +77,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
   private readonly seen = new Map<string, Seen>();
   private readonly uriById = new Map<string, vscode.Uri>();
   private readonly subscription: { dispose(): void };
+  private pinned?: PinnedReader;
 
   constructor(private readonly deps: ProviderDeps) {
     this.subscription = deps.changes.onDidChange((c) => this.onDriveChange(c));
@@ -87,8 +98,27 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
     return new vscode.Disposable(() => undefined);
   }
 
+  /** Who reads pinned-version URIs (the sync view); until set, they are not found. */
+  setPinnedReader(reader: PinnedReader): vscode.Disposable {
+    this.pinned = reader;
+    return new vscode.Disposable(() => {
+      if (this.pinned === reader) this.pinned = undefined;
+    });
+  }
+
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    if (isPinnedUri(uri)) {
+      return this.run(uri, async () => {
+        const content = await this.readPinned(uri);
+        return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: content.byteLength, permissions: vscode.FilePermission.Readonly };
+      });
+    }
     return this.run(uri, async (fs) => this.toFileStat(uri, await fs.stat(remotePathOfUri(uri))));
+  }
+
+  private readPinned(uri: vscode.Uri): Promise<Uint8Array> {
+    if (!this.pinned) throw new KooDriveError('NotFound', `No reader for ${uri.toString(true)}`);
+    return this.pinned.read(uri);
   }
 
   readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
@@ -100,6 +130,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    if (isPinnedUri(uri)) return this.run(uri, () => this.readPinned(uri));
     return this.run(uri, async (fs) => {
       const limit = this.deps.maxFileSize();
       try {
@@ -119,6 +150,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     return this.run(uri, async (fs) => {
+      if (isPinnedUri(uri)) throw vscode.FileSystemError.NoPermissions(uri);
       const key = uri.toString();
       const base = this.baselines.get(key);
       const p = remotePathOfUri(uri);

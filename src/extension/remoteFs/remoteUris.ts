@@ -21,6 +21,27 @@ export function uriPartsFor(space: Pick<Space, 'containerId' | 'shareFolderId'>,
   return { scheme: KOODRIVE_SCHEME, authority: spaceKeyOf(space), path: `/${names.join('/')}` };
 }
 
+/**
+ * One version of a file, read-only: `?fileId=<id>&sha256=<hex>` on the
+ * file's path (the path is for the title and the language; the id and hash
+ * name the content). The sync view's quick-diff original.
+ */
+export function pinnedUriParts(space: Pick<Space, 'containerId' | 'shareFolderId'>, names: readonly string[], pin: { fileId: string; sha256: string }): UriParts & { query: string } {
+  return { ...uriPartsFor(space, names), query: `fileId=${encodeURIComponent(pin.fileId)}&sha256=${encodeURIComponent(pin.sha256)}` };
+}
+
+/** The pinned version a koodrive: URI names, if it names one. */
+export function pinOfUri(uri: { query: string }): { fileId: string; sha256: string } | undefined {
+  const q = new URLSearchParams(uri.query);
+  const fileId = q.get('fileId');
+  const sha256 = q.get('sha256');
+  return fileId && sha256 ? { fileId, sha256 } : undefined;
+}
+
+export function isPinnedUri(uri: { query: string }): boolean {
+  return pinOfUri(uri) !== undefined;
+}
+
 /** The remote path a koodrive: URI names (`containerId` is then the space key). */
 export function remotePathOfUri(uri: { authority: string; path: string }): RemotePath {
   return { containerId: uri.authority, names: splitRemoteNames(uri.path) };

@@ -47,6 +47,17 @@ export interface DownloadRunRequest {
   selection: Array<{ space: Space; item: DriveItem; parentId?: string }>;
 }
 
+/** One sync of a linked folder (src/extension/sync/syncRunner.ts runs it). */
+export interface SyncRunRequest {
+  kind: 'sync';
+  localRoot: string;
+  /** Only these paths (a selection in the Source Control view); all when absent. */
+  paths?: string[];
+  /** Per-path conflict resolutions ([path, 'local' | 'remote' | 'keep-both']). */
+  resolutions?: Array<[string, 'local' | 'remote' | 'keep-both']>;
+  direction?: 'both' | 'push' | 'pull';
+}
+
 /** What the command that started a run wants to hear (its notification and summary). */
 export interface RunObserver {
   onFileStart?(subject: string, size: number): void;
@@ -75,19 +86,34 @@ export interface TransferServices {
 export class TransferService {
   readonly queue: TransferQueue;
   private readonly observers = new Map<string, RunObserver>();
+  /** Set by the sync view (src/extension/sync) once it exists; a sync run restored before then waits for it. */
+  private syncExecutor?: (ctx: RunContext) => Promise<void>;
+  private syncReady!: () => void;
+  private readonly syncSet = new Promise<void>((resolve) => (this.syncReady = resolve));
 
   constructor(private readonly s: TransferServices, o: { maxFiles: () => number; journal?: TransferJournal }) {
     this.queue = new TransferQueue({
       maxFiles: o.maxFiles,
       journal: o.journal,
       logger: s.logger,
-      executors: { upload: (ctx) => this.upload(ctx), download: (ctx) => this.download(ctx) },
-      discard: (run) => this.discard(run.request as UploadRunRequest | DownloadRunRequest),
+      executors: { upload: (ctx) => this.upload(ctx), download: (ctx) => this.download(ctx), sync: (ctx) => this.sync(ctx) },
+      discard: (run) => this.discard(run.request as UploadRunRequest | DownloadRunRequest | SyncRunRequest),
     });
   }
 
   /** Adds a run; `observer` hears about its files until it settles. */
-  start(direction: 'upload' | 'download', name: string, request: UploadRunRequest | DownloadRunRequest, observer?: RunObserver): RunView {
+  /** The sync view's executor for 'sync' runs. */
+  setSyncExecutor(fn: (ctx: RunContext) => Promise<void>): void {
+    this.syncExecutor = fn;
+    this.syncReady();
+  }
+
+  private async sync(ctx: RunContext): Promise<void> {
+    await this.syncSet;
+    await this.syncExecutor!(ctx);
+  }
+
+  start(direction: 'upload' | 'download' | 'sync', name: string, request: UploadRunRequest | DownloadRunRequest | SyncRunRequest, observer?: RunObserver): RunView {
     const run = this.queue.add(direction, name, request);
     if (observer) {
       this.observers.set(run.id, observer);
@@ -124,7 +150,8 @@ export class TransferService {
   async noteBytesOnDisk(): Promise<void> {
     for (const run of this.queue.list()) {
       if (run.state !== 'paused' && run.state !== 'failed') continue;
-      const req = run.request as UploadRunRequest | DownloadRunRequest;
+      const req = run.request as UploadRunRequest | DownloadRunRequest | SyncRunRequest;
+      if (req.kind === 'sync') continue;
       try {
         const bytes = req.kind === 'upload'
           ? (this.s.resumeStore ? await uploadStateBytes(this.s.resumeStore, req.paths, req.destination.space.containerId) : 0)
@@ -241,7 +268,9 @@ export class TransferService {
     }
   }
 
-  private async discard(req: UploadRunRequest | DownloadRunRequest): Promise<void> {
+  private async discard(req: UploadRunRequest | DownloadRunRequest | SyncRunRequest): Promise<void> {
+    // A cancelled sync keeps every verified path in its base; the next sync carries on from there.
+    if (req.kind === 'sync') return;
     if (req.kind === 'upload') {
       if (!this.s.resumeStore) return;
       const n = await discardUploadState(this.s.resumeStore, req.paths, req.destination.space.containerId);

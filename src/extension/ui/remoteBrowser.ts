@@ -48,7 +48,11 @@ interface BrowseOptions {
   title: string;
   acceptLabel: string;
   last?: RemoteFolderRef;
+  /** Offer "New Folder…" (created on KooDrive, then opened). */
+  allowCreate?: boolean;
 }
+
+export const BROWSE_NEW_FOLDER_PROMPT = 'browse.newFolder';
 
 /** Asks for a folder; offers the last upload destination first when `last` is given. */
 export function pickRemoteFolder(s: Services, opts: BrowseOptions): Promise<RemoteFolderRef> {
@@ -97,6 +101,7 @@ async function browse(s: Services, opts: BrowseOptions, mode: 'folder' | 'file')
       const here = pathOf(current);
       const items: Item[] = [];
       if (mode === 'folder') items.push({ id: 'accept', label: `$(check) ${opts.acceptLabel}`, description: here });
+      if (mode === 'folder' && opts.allowCreate) items.push({ id: 'new', label: `$(new-folder) ${l10n.t('New Folder…')}`, description: l10n.t('in {0}', here) });
       items.push({ id: 'up', label: '$(arrow-up) ..', description: current.trail.length ? l10n.t('Up one folder') : l10n.t('Back to the spaces') });
       const sorted = [...listed].sort(compareItems).filter((i) => mode === 'file' || i.isFolder);
       for (const item of sorted) {
@@ -108,6 +113,12 @@ async function browse(s: Services, opts: BrowseOptions, mode: 'folder' | 'file')
       const placeholder = mode === 'folder' ? l10n.t('Choose a folder in {0}', here) : l10n.t('Choose a file in {0}', here);
       const chosen = await s.prompts.pick(items, { id: BROWSE_FOLDER_PROMPT, title: opts.title, placeholder });
       if (chosen.id === 'accept') return { space: current.space, folderId: folderIdOf(current), path: here };
+      if (chosen.id === 'new') {
+        const name = await s.prompts.input({ id: BROWSE_NEW_FOLDER_PROMPT, title: opts.title, prompt: l10n.t('Name of the new folder in {0}', here), validate: (v) => (v.trim() === '' ? l10n.t('Enter a name') : undefined) });
+        const created = await conn.client.createFolder(current.space, folderIdOf(current), name.trim(), { renameMode: 3 });
+        next = { space: current.space, trail: [...current.trail, { id: created.id, name: created.name }] };
+        continue;
+      }
       if (chosen.id === 'more') {
         await fetch();
         continue;

@@ -55,8 +55,12 @@ export function formatEta(seconds: number): string {
   return l10n.t('{0} h {1} min left', Math.floor(seconds / 3600), Math.ceil((seconds % 3600) / 60));
 }
 
+function arrowOf(direction: RunView['direction']): string {
+  return direction === 'upload' ? '↑' : direction === 'sync' ? '⇅' : '↓';
+}
+
 export function presentRun(run: RunView): TransferPresentation {
-  const arrow = run.direction === 'upload' ? '↑' : '↓';
+  const arrow = arrowOf(run.direction);
   const parts: string[] = [stateLabel(run.state)];
   const settledFiles = run.done.files + run.failed.length;
   if (run.totals.files !== undefined && run.totals.files > 1) parts.push(l10n.t('{0} of {1} files', settledFiles, run.totals.files));
@@ -117,15 +121,17 @@ export function summarize(runs: readonly RunView[]): { text: string; tooltip: st
   const paused = runs.filter((r) => r.state === 'paused').length;
   if (live.length === 0 && paused === 0) return undefined;
   const up = live.filter((r) => r.direction === 'upload').length;
-  const down = live.length - up;
+  const synced = live.filter((r) => r.direction === 'sync').length;
+  const down = live.length - up - synced;
   const speed = live.reduce((n, r) => n + r.speed, 0);
   const parts: string[] = [];
   if (up) parts.push(`↑ ${up}`);
   if (down) parts.push(`↓ ${down}`);
+  if (synced) parts.push(`⇅ ${synced}`);
   if (speed > 0) parts.push(formatSpeed(speed));
   if (live.length === 0) parts.push(l10n.t('{0} paused', paused));
   const tooltip = runs.filter((r) => r.state !== 'done' && r.state !== 'cancelled')
-    .map((r) => `${r.direction === 'upload' ? '↑' : '↓'} ${r.name} — ${presentRun(r).description ?? ''}`).join('\n');
+    .map((r) => `${arrowOf(r.direction)} ${r.name} — ${presentRun(r).description ?? ''}`).join('\n');
   return { text: parts.join(' · '), tooltip };
 }
 

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { COMMAND_IDS, CONTEXT_KEYS, TRANSFERS_VIEW_ID, VIEW_ID } from '../../../src/extension/commands/commandIds';
+import { COMMAND_IDS, CONTEXT_KEYS, SYNC_SCM_ID, TRANSFERS_VIEW_ID, VIEW_ID } from '../../../src/extension/commands/commandIds';
 import { COMMAND_HANDLERS, registerCommands } from '../../../src/extension/commands/registerCommands';
 import { ErrorHandler } from '../../../src/extension/ui/errorHandler';
 import { CONTEXT_VALUES } from '../../../src/extension/views/treePresentation';
@@ -79,7 +79,7 @@ describe('extension manifest (package.json)', () => {
           for (const kind of v[1].split('|')) assert.ok(values.has(`koodrive:${kind}`), `${where}: ${kind}`);
         }
         for (const k of (m.when ?? '').matchAll(/\bkoodrive\.(\w+)/g)) {
-          if (k[0] === VIEW_ID || k[0] === TRANSFERS_VIEW_ID) continue;
+          if (k[0] === VIEW_ID || k[0] === TRANSFERS_VIEW_ID || k[0] === SYNC_SCM_ID) continue;
           assert.ok((Object.values(CONTEXT_KEYS) as string[]).includes(k[0]), `${where}: unknown context key ${k[0]}`);
         }
       }
@@ -137,9 +137,7 @@ describe('extension manifest (package.json)', () => {
     assert.deepEqual(steps.map((st) => st.id), ['signIn', 'browse', 'upload', 'openRemoteFile', 'syncFolder']);
     const allow = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
     assert.match(allow, /^!media\/\*\*$/m, '.vscodeignore lets media/ (the walkthrough pictures) into the .vsix');
-    // Built on another branch (src/extension/sync/), merged separately: the step names it already.
-    const elsewhere = new Set(['koodrive.syncFolder']);
-    const known = (id: string): boolean => contributed.includes(id) || elsewhere.has(id) || /^workbench\./.test(id);
+    const known = (id: string): boolean => contributed.includes(id) || /^workbench\./.test(id);
     for (const st of steps) {
       const media = st.media.svg ?? st.media.image ?? '';
       assert.match(media, /^media\/walkthrough\/[\w-]+\.svg$/, st.id);

@@ -25,7 +25,14 @@ describe('settings', () => {
       download: { conflictPolicy: 'ask' },
       editor: { maxFileSize: 50 * 1024 * 1024, pollInterval: 30 },
       transfers: { maxFiles: 4 },
+      sync: { pollInterval: 60, uploadOnSave: false, exclude: [] },
     });
+  });
+
+  it('sync: the poll in seconds (0 = off), upload on save only when true, exclude patterns without blanks', () => {
+    const s = readSettings((k) => ({ 'sync.pollInterval': 0, 'sync.uploadOnSave': 'yes', 'sync.exclude': ['*.log', 3, ' '] })[k]);
+    assert.deepEqual(s.sync, { pollInterval: 0, uploadOnSave: false, exclude: ['*.log'] });
+    assert.equal(readSettings((k) => (k === 'sync.uploadOnSave' ? true : undefined)).sync.uploadOnSave, true);
   });
 
   it('editor: the size limit in MiB (1 … 1024), the poll in seconds (0 = off)', () => {

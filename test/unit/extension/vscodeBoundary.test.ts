@@ -22,6 +22,7 @@ const ADAPTERS = new Set([
   'remoteFs/koodriveFileSystemProvider.ts',
   'remoteFs/remoteDocumentWatcher.ts',
   'remoteFs/remoteFilesHost.ts',
+  'sync/syncController.ts',
 ]);
 
 function files(dir: string): string[] {
