@@ -35,7 +35,7 @@ describe('Marketplace readiness (package.json and the .vsix file list)', functio
     for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/extension.js', 'dist/hashWorker.js', 'media/icon.png']) {
       assert.ok(packaged.includes(f), `${f} in the .vsix:\n${packaged.join('\n')}`);
     }
-    const allowed = /^(package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(extension|hashWorker)\.js|media\/[\w.-]+|l10n\/bundle\.l10n(\.[\w-]+)?\.json)$/;
+    const allowed = /^(package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(extension|hashWorker)\.js|media\/(walkthrough\/)?[\w.-]+|l10n\/bundle\.l10n(\.[\w-]+)?\.json)$/;
     assert.deepEqual(packaged.filter((f) => !allowed.test(f)), [], 'nothing else (sources, tests, docs, the CLI, source maps)');
     assert.ok(existsSync(path.join(ROOT, 'media', 'icon.png')));
   });
