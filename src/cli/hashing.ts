@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HashPool } from '../core/hash/hashPool';
 import { ResumeStore } from '../core/upload/resumeStore';
+import { UploadRunMarks } from '../core/upload/uploadRunMarks';
 import { DownloadRecords } from '../core/queue/downloadRecords';
 import type { UploadDeps } from '../core/upload/uploadFile';
 import type { CliContext } from './context';
@@ -21,6 +22,11 @@ export function stateDir(): string {
 /** Upload state lives in <state dir>/uploads. */
 export function resumeStoreFor(): ResumeStore {
   return new ResumeStore(path.join(stateDir(), 'uploads'));
+}
+
+/** Marks of upload commands that have not finished yet live in <state dir>/upload-runs. */
+export function uploadRunMarksFor(): UploadRunMarks {
+  return new UploadRunMarks(path.join(stateDir(), 'upload-runs'));
 }
 
 /** Notes of unfinished downloads live in <state dir>/downloads. */
