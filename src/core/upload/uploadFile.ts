@@ -63,6 +63,8 @@ export interface UploadOptions {
   flashThreshold?: number;
   /** Attempts per part before the upload is abandoned. */
   maxPartAttempts?: number;
+  /** Recorded with the resume state: the folder the whole upload goes to (resumeStore.ts). */
+  destination?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -226,6 +228,7 @@ class FileUpload {
       const state: ResumeState = {
         version: 1, ...this.resumeKey, fileName: session.fileName, size: this.size, mtimeMs: this.mtimeMs, preHash: this.preHash,
         partSize: this.plan.partSize, fileId: session.fileId, uploadId: session.uploadId, partsDone: [...done], midstates: saved?.midstates ?? {}, createdAt: saved?.createdAt ?? Date.now(),
+        ...(this.opts.destination !== undefined ? { destination: this.opts.destination } : {}),
       };
       const saver = resumeSaver(this.deps.resumeStore, state, this.logger, this.localPath);
       persist = saver;

@@ -20,7 +20,7 @@ export async function cancelTransfer(s: Services, node?: unknown): Promise<void>
   let sent = run.bytesDone;
   if (run.direction === 'upload' && s.resumeStore) {
     const req = run.request as UploadRunRequest;
-    sent = Math.max(sent, run.done.bytes + (await uploadStateBytes(s.resumeStore, req.paths, req.destination.space.containerId)));
+    sent = Math.max(sent, run.done.bytes + (await uploadStateBytes(s.resumeStore, req.paths, req.destination.space.containerId, req.destination.folderId)));
   }
   if (sent > CANCEL_CONFIRM_BYTES && run.state !== 'done' && run.state !== 'cancelled') {
     await s.prompts.confirm({

@@ -21,10 +21,13 @@ class FakeEngine {
   readonly inFlight = new Set<string>();
   peak = 0;
   readonly startedOrder: string[] = [];
+  /** ctx.again of every start of a run, in order. */
+  readonly again: boolean[] = [];
   failing = new Set<string>();
   sessionLost = false;
 
   executor = async (ctx: RunContext): Promise<void> => {
+    this.again.push(ctx.again);
     if (this.sessionLost) throw new KooDriveError('AuthRequired', 'Sign in again');
     const files = (ctx.run.request as { files: string[] }).files;
     ctx.setTotals({ files: files.length, bytes: files.length * 10 });
@@ -141,6 +144,7 @@ describe('TransferQueue (the Transfers view\'s state machine)', () => {
     const end = await q.settled(run.id);
     assert.equal(end!.state, 'done');
     assert.equal(end!.done.files, 3);
+    assert.deepEqual(engine.again, [false, true], 'a first start uploads as asked; Resume recognises files finished unrecorded');
   });
 
   it('a failed file makes the run failed with the reason; Retry runs only the failed files', async () => {
@@ -253,6 +257,7 @@ describe('TransferQueue (the Transfers view\'s state machine)', () => {
     assert.equal(end!.state, 'done');
     assert.equal(end!.done.files, 2);
     assert.deepEqual(engine.startedOrder, ['a2'], 'the file settled before the reload is not sent again');
+    assert.deepEqual(engine.again, [true], 'resumed after a crash: the engine recognises files it may have finished unrecorded');
     // A later run gets a later place in the queue than the restored ones.
     const c = reloaded.add('upload', 'c', { files: [] });
     assert.ok(c.seq > b.seq);
