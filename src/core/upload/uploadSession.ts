@@ -10,7 +10,7 @@ import type { DriveItem, SpaceRef } from '../api/models';
 import { findChild, isNameTaken } from '../api/nameConflict';
 import type { CreateFileResponse, CreateRevisionResponse, MultiPartInfo } from '../api/types';
 import { KooDriveError } from '../errors';
-import type { HashFileResult } from './fileHasher';
+import type { HashFileResult } from '../hash/fileHasher';
 import { fileCategory, mimeTypeOf } from './fileCategory';
 import type { InspectedFile } from './inspectLocalFile';
 import { URL_BATCH_SIZE } from './koodrivePartWriter';

@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Space } from '../../../src/core/api/models';
 import { KooDriveError } from '../../../src/core/errors';
+import { recycleItems } from '../../../src/core/organize/organizeItems';
 import { DriveChange, DriveChanges } from '../../../src/core/remoteFs/driveChanges';
 import { PathResolver } from '../../../src/core/remoteFs/pathResolver';
 import { RemoteFileSystem } from '../../../src/core/remoteFs/remoteFileSystem';
@@ -146,6 +147,17 @@ describe('remoteFs RemoteFileSystem (sandbox)', function () {
     assert.equal(w.sandbox.store.getFile(b.fileId)!.name, 'renamed-too.txt');
     assert.equal(w.sandbox.store.getFile(a.fileId)!.recycled, true, 'the replaced file is in the recycle bin');
     await assert.rejects(fs.rename(at('Documents'), at('Documents', 'Sub', 'Documents')), (e) => KooDriveError.is(e, 'InvalidInput'));
+  });
+
+  it("a move refused by KooDrive fails with that item's own error, not a generic job failure", async () => {
+    await fs.createDirectory(at('Documents', 'Elsewhere'));
+    const f = await fs.writeFile(at('Documents', 'binned-meanwhile.txt'), { bytes: Buffer.from('s') }, { create: true, overwrite: true });
+    // Our (long-TTL) cache still lists the file; someone else then moves it to the bin.
+    await fs.readDirectory(at('Documents', 'Elsewhere'));
+    await recycleItems(w.drive.client, w.personal, [{ fileId: f.fileId }]);
+    await assert.rejects(fs.rename(at('Documents', 'binned-meanwhile.txt'), at('Documents', 'Elsewhere', 'binned-meanwhile.txt')), (e) =>
+      KooDriveError.is(e, 'NotFound') && e.apiCode === 13000306 && /recycle bin/.test(e.message));
+    assert.equal(w.sandbox.store.getFile(f.fileId)!.parentId, (await fs.stat(at('Documents'))).id, 'the file did not move');
   });
 
   it('deletes to the recycle bin; a non-recursive delete of a non-empty folder is refused', async () => {
