@@ -24,9 +24,12 @@ export function resumeStoreFor(): ResumeStore {
   return new ResumeStore(path.join(stateDir(), 'uploads'));
 }
 
-/** Marks of upload commands that have not finished yet live in <state dir>/upload-runs. */
+/**
+ * Marks of upload commands that have not finished yet live in <state dir>/uploads/runs:
+ * inside the resume-state folder, which a folder upload leaves out when it lies inside the uploaded folder.
+ */
 export function uploadRunMarksFor(): UploadRunMarks {
-  return new UploadRunMarks(path.join(stateDir(), 'upload-runs'));
+  return new UploadRunMarks(path.join(stateDir(), 'uploads', 'runs'));
 }
 
 /** Notes of unfinished downloads live in <state dir>/downloads. */

@@ -62,7 +62,11 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   // Without resume state (--no-resume) nothing is written, the mark neither.
   const marks = values['no-resume'] ? undefined : uploadRunMarksFor();
   const runKey = { paths: targets.map((t) => t.path), containerId: space.containerId, parentFolderId };
-  const again = (await marks?.begin(runKey)) ?? false;
+  // Best effort, like the resume state: a state folder we cannot write must not stop the upload.
+  const again = marks ? await marks.begin(runKey).catch((e: Error) => {
+    ctx.logger.warn(`Cannot write the upload mark in ${marks.dir}: ${e.message}`);
+    return false;
+  }) : false;
   const bar = new ProgressBar(ctx.isTty && !ctx.flags.json);
   const common = { partSize, concurrency, signal: ctx.signal, onProgress: (e: Parameters<typeof bar.update>[0]) => bar.update(e) };
   const entries: Entry[] = [];
@@ -91,7 +95,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   report(ctx, entries, Date.now() - started);
   const bad = entries.filter((e) => e.status === 'failed' || e.status === 'not-uploaded').length;
   if (bad) throw new KooDriveError('ApiError', `${bad} of ${entries.length} file(s) were not uploaded`, { subject: 'partial' });
-  await marks?.end(runKey);
+  await marks?.end(runKey).catch(() => undefined);
 }
 
 function fromResult(r: UploadResult): Entry {
