@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { HashPool } from '../core/hash/hashPool';
 import { ResumeStore } from '../core/upload/resumeStore';
+import { UploadRunMarks } from '../core/upload/uploadRunMarks';
 import { DownloadRecords } from '../core/queue/downloadRecords';
 import type { UploadDeps } from '../core/upload/uploadFile';
 import type { CliContext } from './context';
@@ -18,6 +19,14 @@ export { stateDir };
 /** Upload state lives in <state dir>/uploads. */
 export function resumeStoreFor(): ResumeStore {
   return new ResumeStore(path.join(stateDir(), 'uploads'));
+}
+
+/**
+ * Marks of upload commands that have not finished yet live in <state dir>/uploads/runs:
+ * inside the resume-state folder, which a folder upload leaves out when it lies inside the uploaded folder.
+ */
+export function uploadRunMarksFor(): UploadRunMarks {
+  return new UploadRunMarks(path.join(stateDir(), 'uploads', 'runs'));
 }
 
 /** Notes of unfinished downloads live in <state dir>/downloads. */

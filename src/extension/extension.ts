@@ -8,6 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { claimWindowStaging } from '../core/remoteFs/windowStaging';
 import { hashImplPreference, type HashImplPreference } from '../core/hash/hashImpl';
 import { HashPool } from '../core/hash/hashPool';
 import { createKooDrive } from '../core/koodrive';
@@ -54,10 +55,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const showLog = (): void => channel.show(true);
 
   const storage = context.globalStorageUri.fsPath;
-  const tempDir = path.join(storage, 'tmp');
   await mkdir(storage, { recursive: true });
-  // Version copies for diffs from an earlier session are not needed any more.
-  void rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+  // Global storage is shared by every window: each stages koodrive: reads and
+  // saves in its own folder, and only folders of windows that are gone are removed.
+  const staging = await claimWindowStaging(path.join(storage, 'tmp'));
+  const tempDir = staging.dir;
+  if (staging.removed.length > 0) logger.info(`Removed ${staging.removed.length} staging folder(s) of windows that no longer run`);
+  context.subscriptions.push({ dispose: () => void rm(tempDir, { recursive: true, force: true }).catch(() => undefined) });
 
   // The SHA-256 implementation: KOODRIVE_HASH_IMPL, else the setting (read once: workers choose at start).
   let hashImpl: HashImplPreference = 'auto';

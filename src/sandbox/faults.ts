@@ -89,6 +89,8 @@ export interface FaultFiring {
   method: string;
   path: string;
   partNumber?: number;
+  /** The files the request named (api: body.fileId / fileIds; part/download: the file), when any. */
+  fileIds?: string[];
   /** ISO time (real clock). */
   at: string;
 }
@@ -206,7 +208,8 @@ export class FaultController {
       f.fired++;
       this.firingLog.push({
         faultId: f.id, kind: f.action.kind, target: probe.target, method: probe.method, path: probe.path,
-        ...(probe.partNumber !== undefined ? { partNumber: probe.partNumber } : {}), at: new Date().toISOString(),
+        ...(probe.partNumber !== undefined ? { partNumber: probe.partNumber } : {}),
+        ...(probe.fileIds?.length ? { fileIds: [...probe.fileIds] } : {}), at: new Date().toISOString(),
       });
       if (this.firingLog.length > MAX_FIRINGS) this.firingLog.splice(0, this.firingLog.length - MAX_FIRINGS);
       if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);

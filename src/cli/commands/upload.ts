@@ -9,7 +9,7 @@ import { uploadFile, UploadResult } from '../../core/upload/uploadFile';
 import type { ConflictPolicy } from '../../core/upload/uploadTarget';
 import { uploadFolder } from '../../core/upload/uploadFolder';
 import { CliContext, formatBytes } from '../context';
-import { uploadDepsFor } from '../hashing';
+import { uploadDepsFor, uploadRunMarksFor } from '../hashing';
 import { parseByteSize, parseChoice, parsePositiveInt } from '../parse';
 import { ProgressBar } from '../progressBar';
 import { resolveFolder } from '../targets';
@@ -69,6 +69,14 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   const deps = uploadDepsFor(ctx, { resume: !values['no-resume'] });
   const space = await resolveSpace(deps.client, ctx.userId(), parentSpec?.containerId ?? (values.container as string), { signal: ctx.signal });
   const parentFolderId = values.parent ? (await resolveFolder(ctx, values.parent, space, usage)).folderId : space.rootFolderId;
+  // Without resume state (--no-resume) nothing is written, the mark neither.
+  const marks = values['no-resume'] ? undefined : uploadRunMarksFor();
+  const runKey = { paths: targets.map((t) => t.path), containerId: space.containerId, parentFolderId };
+  // Best effort, like the resume state: a state folder we cannot write must not stop the upload.
+  const again = marks ? await marks.begin(runKey).catch((e: Error) => {
+    ctx.logger.warn(`Cannot write the upload mark in ${marks.dir}: ${e.message}`);
+    return false;
+  }) : false;
   const bar = new ProgressBar(ctx.isTty && !ctx.flags.json && !quiet);
   const common = { partSize, concurrency, signal: ctx.signal, onProgress: (e: Parameters<typeof bar.update>[0]) => bar.update(e) };
   const entries: Entry[] = [];
@@ -77,13 +85,13 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     for (const t of targets) {
       if (t.isDir) {
         const s = await uploadFolder(deps, t.path, { space, parentFolderId }, {
-          ...common, conflict, exclude: values.exclude, useGitignore: !values['no-gitignore'],
+          ...common, conflict, again, exclude: values.exclude, useGitignore: !values['no-gitignore'],
         });
         for (const f of s.files) entries.push(f.status === 'uploaded' ? fromResult(f.result) : failed(f.localPath, f.error, ctx.redact));
         for (const k of s.skipped) if (k.reason !== 'excluded') entries.push({ status: 'not-uploaded', localPath: k.absPath, reason: k.reason, message: k.message });
       } else {
         try {
-          entries.push(fromResult(await uploadFile(deps, t.path, { kind: 'file', space, parentFolderId, conflict }, common)));
+          entries.push(fromResult(await uploadFile(deps, t.path, { kind: 'file', space, parentFolderId, conflict, again }, common)));
         } catch (e) {
           // An expired session fails every later file too: one clear "sign in again" instead.
           if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired') || targets.length === 1) throw e;
@@ -97,6 +105,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   report(ctx, entries, Date.now() - started, quiet);
   const bad = entries.filter((e) => e.status === 'failed' || e.status === 'not-uploaded').length;
   if (bad) throw new KooDriveError('ApiError', `${bad} of ${entries.length} file(s) were not uploaded`, { subject: 'partial' });
+  await marks?.end(runKey).catch(() => undefined);
 }
 
 function fromResult(r: UploadResult): Entry {

@@ -36,7 +36,8 @@ export async function explainNameTaken(
   });
 }
 
-async function findChild(client: NameConflictLookups, space: SpaceRef, parentId: string, name: string, signal?: AbortSignal): Promise<DriveItem | undefined> {
+/** The item named `name` in the folder (the first MAX_PAGES pages), if any. */
+export async function findChild(client: NameConflictLookups, space: SpaceRef, parentId: string, name: string, signal?: AbortSignal): Promise<DriveItem | undefined> {
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const r = await client.listFiles(space, parentId, { cursor, signal });

@@ -6,15 +6,18 @@
 import { rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isInside, partialName, toLocalName } from '../bytes/localNames';
-import type { ResumeStore } from '../upload/resumeStore';
+import type { ResumeState, ResumeStore } from '../upload/resumeStore';
 import { findPartials } from './resumeInventory';
 
-/** Removes the resume state of every file that is one of `paths` or inside one of them, in `containerId`. Returns how many. */
-export async function discardUploadState(store: ResumeStore, paths: readonly string[], containerId: string): Promise<number> {
+/**
+ * Removes the resume state of every file that is one of `paths` or inside one
+ * of them, uploaded to `destination` (a folder id) in `containerId`. Returns how many.
+ */
+export async function discardUploadState(store: ResumeStore, paths: readonly string[], containerId: string, destination?: string): Promise<number> {
   const roots = paths.map((p) => path.resolve(p));
   let n = 0;
   for (const { file, state } of await store.list()) {
-    if (!state || state.containerId !== containerId) continue;
+    if (!state || state.containerId !== containerId || !goesTo(state, destination)) continue;
     const local = path.resolve(state.localPath);
     if (roots.some((r) => r === local || isInside(r, local))) {
       await store.removeFile(file);
@@ -55,16 +58,28 @@ export async function downloadPartials(targetDir: string, items: ReadonlyArray<{
   return out;
 }
 
-/** Bytes the upload engine recorded as sent for unfinished files that are one of `paths` or inside them. */
-export async function uploadStateBytes(store: ResumeStore, paths: readonly string[], containerId: string): Promise<number> {
+/** Bytes the upload engine recorded as sent for unfinished files that are one of `paths` or inside them, uploaded to `destination`. */
+export async function uploadStateBytes(store: ResumeStore, paths: readonly string[], containerId: string, destination?: string): Promise<number> {
   const roots = paths.map((p) => path.resolve(p));
   let bytes = 0;
   for (const { state } of await store.list()) {
-    if (!state || state.containerId !== containerId) continue;
+    if (!state || state.containerId !== containerId || !goesTo(state, destination)) continue;
     const local = path.resolve(state.localPath);
     if (!roots.some((r) => r === local || isInside(r, local))) continue;
     const parts = Math.max(1, Math.ceil(state.size / state.partSize));
     for (const n of state.partsDone) bytes += n === parts ? state.size - (parts - 1) * state.partSize : state.partSize;
   }
   return bytes;
+}
+
+/**
+ * Whether the state belongs to an upload into `destination`. State written
+ * before the destination was recorded: a loose file's target names its
+ * folder; a file in a subfolder cannot be told apart and is left alone (it
+ * expires with the upload lifetime) rather than forgetting another run's.
+ */
+function goesTo(state: ResumeState, destination: string | undefined): boolean {
+  if (destination === undefined) return true;
+  if (state.destination !== undefined) return state.destination === destination;
+  return state.kind === 'file' && state.target.startsWith(`${destination}/`);
 }

@@ -17,6 +17,12 @@ export type FileOutcome =
 export interface RunContext {
   readonly run: Readonly<TransferRun>;
   readonly signal: AbortSignal;
+  /**
+   * Not the run's first start (Resume, Retry, after a crash): files it
+   * finished may not be recorded as settled, so the engine recognises an
+   * identical file of the name at the target instead of uploading a copy.
+   */
+  readonly again: boolean;
   /** Retry: only these keys run; everything else is already settled. */
   readonly only?: ReadonlySet<string>;
   /** One of the queue's `maxFiles` slots; call the returned function when the file is settled. */
@@ -53,6 +59,7 @@ export function createRunContext(run: TransferRun, rt: RunRuntime, host: RunCont
   return {
     run,
     signal,
+    again: (run.starts ?? 1) > 1,
     only: run.only ? new Set(run.only) : undefined,
     acquireSlot: async () => {
       const release = await host.slots.acquire(run.seq, signal);

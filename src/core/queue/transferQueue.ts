@@ -233,6 +233,7 @@ export class TransferQueue {
 
   private launch(run: TransferRun): void {
     this.onDisk.delete(run.id);
+    run.starts = (run.starts ?? 0) + 1;
     this.setState(run, 'queued');
     const rt = newRuntime(run, this.now);
     this.runtimes.set(run.id, rt);

@@ -55,6 +55,8 @@ export interface TransferRun {
   cursor: Record<string, SettledCursorState>;
   /** Downloads: fileIds settled. Loose uploads: absolute paths settled. */
   settledKeys: string[];
+  /** How many times the run was started (first start, Resume, Retry, also after a reload). */
+  starts?: number;
   /** When set, the next start runs only these keys (Retry failed). */
   only?: string[];
 }

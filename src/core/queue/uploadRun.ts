@@ -67,7 +67,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
     ctx.fileProgress(ev.subject, ev.bytesDone, ev.phase);
     events.onProgress?.(ev);
   };
-  const options = { partSize: job.partSize, concurrency: job.concurrency, signal, onProgress };
+  const options = { partSize: job.partSize, concurrency: job.concurrency, destination: job.parentFolderId, signal, onProgress };
 
   const todo = files.filter((f) => !ctx.isSettled(f.path) && wanted(f.path));
   let next = 0;
@@ -80,7 +80,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
         ctx.fileStarted(f.path, f.path, f.size);
         events.onFileStart?.(f.path, f.size);
         try {
-          const r = await uploadFile(deps, f.path, { kind: 'file', space: job.space, parentFolderId: job.parentFolderId, conflict: job.conflict }, options);
+          const r = await uploadFile(deps, f.path, { kind: 'file', space: job.space, parentFolderId: job.parentFolderId, conflict: job.conflict, again: ctx.again }, options);
           ctx.fileSettled(f.path, { ok: true, bytes: r.size, noTransfer: r.rapidUpload || r.skipped }, f.path);
           events.onUploaded?.(r, job.parentFolderId);
         } catch (e) {
@@ -106,6 +106,7 @@ export async function runUploadJob(deps: UploadDeps, job: UploadJob, ctx: RunCon
         scanned: scans[i],
         keepOutcomes: false,
         conflict: job.conflict,
+        again: ctx.again,
         exclude: job.exclude,
         // A retry runs its failed files even though the cursor counts them as settled.
         shouldUpload: (e) => (ctx.only ? ctx.only.has(e.absPath) || (wholeFolder && !cursor.isSettled(e.relPath)) : !cursor.isSettled(e.relPath)),

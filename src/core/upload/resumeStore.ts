@@ -33,6 +33,12 @@ export interface ResumeState extends ResumeKey {
   /** Starting midstate of each part (by part number), to prove on resume that the bytes did not change. */
   midstates: Record<number, number[]>;
   createdAt: number;
+  /**
+   * The folder the whole upload goes to (a folder upload's files land in
+   * subfolders of it): Cancel of one upload forgets only its own state, not
+   * that of another upload of the same files to another folder.
+   */
+  destination?: string;
 }
 
 export class ResumeStore {

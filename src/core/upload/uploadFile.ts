@@ -40,7 +40,7 @@ import { ResumeSaver, resumeSaver } from './resumeSaver';
 import { ResumeKey, ResumeState, ResumeStore } from './resumeStore';
 import { checkResumedParts, ensureUnchanged, explainUploadError } from './sourceChecks';
 import { createUploadSession, UploadSession } from './uploadSession';
-import type { ConflictPolicy, UploadTarget } from './uploadTarget';
+import { needsHashFirst, UploadTarget } from './uploadTarget';
 
 export interface UploadDeps {
   client: KooDriveClient;
@@ -63,6 +63,8 @@ export interface UploadOptions {
   flashThreshold?: number;
   /** Attempts per part before the upload is abandoned. */
   maxPartAttempts?: number;
+  /** Recorded with the resume state: the folder the whole upload goes to (resumeStore.ts). */
+  destination?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -107,7 +109,7 @@ class FileUpload {
   constructor(
     private readonly deps: UploadDeps,
     private readonly localPath: string,
-    private readonly target: UploadTarget,
+    private target: UploadTarget,
     private readonly opts: UploadOptions,
   ) {
     this.logger = deps.logger ?? silentLogger;
@@ -151,9 +153,13 @@ class FileUpload {
       return await this.transfer(saved);
     } catch (e) {
       // The service forgot the task we were resuming: start over once, from scratch.
+      // That task may also be gone because it was completed just before a crash
+      // (the state is removed after the completion): an identical file of the
+      // name is then that upload, not a conflict.
       if (saved && KooDriveError.is(e) && e.apiCode === API_CODE.uploadTaskNotFound) {
         this.logger.info(`The earlier upload task of ${this.localPath} has expired on the server; starting over`);
         await this.deps.resumeStore?.remove(this.resumeKey);
+        if (this.target.kind === 'file') this.target = { ...this.target, again: true };
         return this.transfer(undefined);
       }
       throw e;
@@ -197,8 +203,8 @@ class FileUpload {
       if (saved) {
         session = { fileId: saved.fileId, fileName: saved.fileName, uploadId: saved.uploadId, rapidUpload: false, skipped: false, matchedPreHash: false };
         startHashing();
-      } else if (this.size > 0 && (this.size <= (this.opts.flashThreshold ?? DEFAULT_FLASH_THRESHOLD) || this.conflict === 'skip-same')) {
-        // Small file (or skip-same, which needs the sha256 up front): hash it all, then try a flash upload.
+      } else if (needsHashFirst(this.target) || (this.size > 0 && this.size <= (this.opts.flashThreshold ?? DEFAULT_FLASH_THRESHOLD))) {
+        // Small file (or skip-same / a run again, which compare the sha256 at create): hash it all, then try a flash upload.
         const full = await startHashing();
         session = await this.createSession(midstates, full, signal);
       } else {
@@ -222,6 +228,7 @@ class FileUpload {
       const state: ResumeState = {
         version: 1, ...this.resumeKey, fileName: session.fileName, size: this.size, mtimeMs: this.mtimeMs, preHash: this.preHash,
         partSize: this.plan.partSize, fileId: session.fileId, uploadId: session.uploadId, partsDone: [...done], midstates: saved?.midstates ?? {}, createdAt: saved?.createdAt ?? Date.now(),
+        ...(this.opts.destination !== undefined ? { destination: this.opts.destination } : {}),
       };
       const saver = resumeSaver(this.deps.resumeStore, state, this.logger, this.localPath);
       persist = saver;
@@ -285,10 +292,6 @@ class FileUpload {
       await hashing?.catch(() => undefined);
       dispose();
     }
-  }
-
-  private get conflict(): ConflictPolicy | undefined {
-    return this.target.kind === 'file' ? this.target.conflict : undefined;
   }
 
   private hash(midstates: Midstates, signal: AbortSignal): Promise<HashFileResult> {

@@ -31,6 +31,8 @@ import type { ConflictPolicy } from './uploadTarget';
 
 export interface FolderUploadOptions extends UploadOptions {
   conflict: ConflictPolicy;
+  /** Runs again after an interrupted run: see UploadTarget's `again`. */
+  again?: boolean;
   /** .gitignore-style patterns, relative to the uploaded folder. */
   exclude?: string[];
   /** Also honour the folder's own top-level .gitignore. Default true. */
@@ -158,7 +160,7 @@ export async function uploadFolder(
 
 async function uploadOne(deps: UploadDeps, entry: LocalEntry, parentId: string, space: SpaceRef, opts: FolderUploadOptions): Promise<FileOutcome> {
   try {
-    const result = await uploadFile(deps, entry.absPath, { kind: 'file', space, parentFolderId: parentId, conflict: opts.conflict }, opts);
+    const result = await uploadFile(deps, entry.absPath, { kind: 'file', space, parentFolderId: parentId, conflict: opts.conflict, again: opts.again }, opts);
     return { status: 'uploaded', relPath: entry.relPath, result };
   } catch (e) {
     if (isCancellation(e)) throw e;

@@ -6,6 +6,8 @@
  * it (matchedPreHash).
  */
 import type { KooDriveClient } from '../api/koodriveClient';
+import type { DriveItem, SpaceRef } from '../api/models';
+import { findChild, isNameTaken } from '../api/nameConflict';
 import type { CreateFileResponse, CreateRevisionResponse, MultiPartInfo } from '../api/types';
 import { KooDriveError } from '../errors';
 import type { HashFileResult } from '../hash/fileHasher';
@@ -14,7 +16,7 @@ import type { InspectedFile } from './inspectLocalFile';
 import { URL_BATCH_SIZE } from './koodrivePartWriter';
 import type { Midstates } from './midstates';
 import { computeProofCode, proofCodeFromBytes, proofRange } from './proofCode';
-import { AUTO_RENAME, UploadTarget } from './uploadTarget';
+import { autoRenameFor, UploadTarget } from './uploadTarget';
 
 export interface UploadSession {
   fileId: string;
@@ -49,17 +51,26 @@ export async function createUploadSession(r: SessionRequest): Promise<UploadSess
     if (!ctx) break;
     firstParts.push({ partNumber: p.partNumber, partSize: p.partSize, partOffset: p.partOffset, ...(p.partNumber > 1 ? { hashCtx: ctx } : {}) });
   }
+  // An empty file has no proofCode; its sha256 alone lets autoRename 4 compare it.
   const proof = r.full && file.size > 0
     ? { sha256: r.full.sha256, proofCode: await proofCode(client, r.localPath, file) }
-    : {};
+    : r.full ? { sha256: r.full.sha256 } : {};
   const common = {
     length: file.size, uploadMode: 'multipart' as const, uploadType: 1 as const, multiParts: firstParts,
     preHash: file.preHash, ...proof, mimeType: mimeTypeOf(r.fileName),
   };
   if (target.kind === 'file') {
-    const res: CreateFileResponse = await client.createFile(target.space, {
-      ...common, fileName: r.fileName, fileType: fileCategory(r.fileName), parentFolder: [target.parentFolderId], autoRename: AUTO_RENAME[target.conflict],
-    }, { signal });
+    let res: CreateFileResponse;
+    try {
+      res = await client.createFile(target.space, {
+        ...common, fileName: r.fileName, fileType: fileCategory(r.fileName), parentFolder: [target.parentFolderId], autoRename: autoRenameFor(target),
+      }, { signal });
+    } catch (e) {
+      const earlier = target.again && r.full && isNameTaken(e) ? await identicalFile(client, target.space, target.parentFolderId, r.fileName, r.full.sha256, signal) : undefined;
+      if (!earlier) throw e;
+      // `fail`, run again: the file in the way is this one, uploaded by the interrupted run.
+      return { fileId: earlier.id, fileName: earlier.name, rapidUpload: false, skipped: true, matchedPreHash: false };
+    }
     if (!res.fileId) throw new KooDriveError('BadResponse', `files/create returned no fileId for ${r.localPath}`);
     return {
       fileId: res.fileId, fileName: res.fileName ?? r.fileName, uploadId: res.uploadId, rapidUpload: res.rapidUpload === true,
@@ -81,4 +92,10 @@ async function proofCode(client: KooDriveClient, localPath: string, file: Inspec
   if (!file.bytes) return computeProofCode(localPath, file.size, authorization);
   const range = proofRange(authorization, file.size);
   return range && proofCodeFromBytes(file.bytes.subarray(range.start, range.end));
+}
+
+/** The file named `name` in the folder, when it holds exactly the content `sha256`. */
+async function identicalFile(client: KooDriveClient, space: SpaceRef, folderId: string, name: string, sha256: string, signal: AbortSignal): Promise<DriveItem | undefined> {
+  const hit = await findChild(client, space, folderId, name, signal);
+  return hit && !hit.isFolder && hit.sha256 === sha256 ? hit : undefined;
 }

@@ -36,7 +36,7 @@ export async function bytesSent(s: Services, run: RunView): Promise<number> {
   let sent = run.bytesDone;
   if (run.direction === 'upload' && s.resumeStore) {
     const req = run.request as UploadRunRequest;
-    sent = Math.max(sent, run.done.bytes + (await uploadStateBytes(s.resumeStore, req.paths, req.destination.space.containerId)));
+    sent = Math.max(sent, run.done.bytes + (await uploadStateBytes(s.resumeStore, req.paths, req.destination.space.containerId, req.destination.folderId)));
   }
   return sent;
 }

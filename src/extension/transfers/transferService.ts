@@ -154,7 +154,7 @@ export class TransferService {
       if (req.kind === 'sync') continue;
       try {
         const bytes = req.kind === 'upload'
-          ? (this.s.resumeStore ? await uploadStateBytes(this.s.resumeStore, req.paths, req.destination.space.containerId) : 0)
+          ? (this.s.resumeStore ? await uploadStateBytes(this.s.resumeStore, req.paths, req.destination.space.containerId, req.destination.folderId) : 0)
           : (await downloadPartials(req.targetDir, req.selection.map((sel) => sel.item))).reduce((n, p) => n + p.bytes, 0);
         if (bytes > 0) this.queue.noteBytesOnDisk(run.id, bytes);
       } catch (e) {
@@ -273,7 +273,7 @@ export class TransferService {
     if (req.kind === 'sync') return;
     if (req.kind === 'upload') {
       if (!this.s.resumeStore) return;
-      const n = await discardUploadState(this.s.resumeStore, req.paths, req.destination.space.containerId);
+      const n = await discardUploadState(this.s.resumeStore, req.paths, req.destination.space.containerId, req.destination.folderId);
       this.s.logger.info(`Cancelled upload: forgot the resume state of ${n} file(s)`);
     } else {
       const n = await discardDownloadPartials(req.targetDir, req.selection.map((sel) => sel.item));

@@ -44,6 +44,17 @@ describe('resume state: pruning and discarding', () => {
     assert.deepEqual((await store.list()).map((e) => e.state?.localPath), ['/w/docs-other/c.bin']);
   });
 
+  it('Cancel forgets only the state of its own upload: the same files uploaded to another folder keep theirs', async () => {
+    await store.save({ ...state('/w/docs/a.bin', Date.now(), [1]), target: 'SUB1/a.bin', destination: 'F1' });
+    await store.save({ ...state('/w/docs/a.bin', Date.now(), [1, 2]), target: 'SUB2/a.bin', destination: 'F2' });
+    await store.save({ ...state('/w/docs/b.bin', Date.now(), [1]), target: 'F2/b.bin' }); // written before the destination was recorded
+    assert.equal(await uploadStateBytes(store, ['/w/docs'], 'C1', 'F1'), 5 * 1024 * 1024);
+    assert.equal(await discardUploadState(store, ['/w/docs'], 'C1', 'F1'), 1);
+    assert.deepEqual((await store.list()).map((e) => e.state?.target).sort(), ['F2/b.bin', 'SUB2/a.bin']);
+    assert.equal(await discardUploadState(store, ['/w/docs'], 'C1', 'F2'), 2);
+    assert.deepEqual(await store.list(), []);
+  });
+
   it('lists an unreadable state file (so it can be cleared) and refuses to remove files outside its folder', async () => {
     await store.save(state('/w/a.bin', Date.now()));
     await writeFile(path.join(store.dir, 'garbage.json'), '{not json');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,10 +21,13 @@ class FakeEngine {
   readonly inFlight = new Set<string>();
   peak = 0;
   readonly startedOrder: string[] = [];
+  /** ctx.again of every start of a run, in order. */
+  readonly again: boolean[] = [];
   failing = new Set<string>();
   sessionLost = false;
 
   executor = async (ctx: RunContext): Promise<void> => {
+    this.again.push(ctx.again);
     if (this.sessionLost) throw new KooDriveError('AuthRequired', 'Sign in again');
     const files = (ctx.run.request as { files: string[] }).files;
     ctx.setTotals({ files: files.length, bytes: files.length * 10 });
@@ -140,6 +144,7 @@ describe('TransferQueue (the Transfers view\'s state machine)', () => {
     const end = await q.settled(run.id);
     assert.equal(end!.state, 'done');
     assert.equal(end!.done.files, 3);
+    assert.deepEqual(engine.again, [false, true], 'a first start uploads as asked; Resume recognises files finished unrecorded');
   });
 
   it('a failed file makes the run failed with the reason; Retry runs only the failed files', async () => {
@@ -213,24 +218,36 @@ describe('TransferQueue (the Transfers view\'s state machine)', () => {
     assert.deepEqual(q.list(), []);
   });
 
-  it('persistence round trip: after a reload, running and queued runs come back paused with their progress, and resume', async () => {
-    const q = make(1);
-    const a = q.add('upload', 'a', { files: ['a1', 'a2'] });
-    const b = q.add('upload', 'b', { files: ['b1'] });
-    await engine.finish('a1');
-    await until(() => q.get(a.id)!.done.files === 1);
-    await until(() => engine.inFlight.has('a2'));
-    await q.flush();
-    // The window goes away without a clean shutdown: only the journal remains.
-    const saved = JSON.parse(await readFile(path.join(dir, 'transfers.json'), 'utf8')) as { runs: TransferRun[] };
-    assert.deepEqual(saved.runs.map((r) => r.state), ['running', 'queued']);
-    await q.dispose();
+  it('persistence round trip: a window killed (SIGKILL) mid-run leaves a journal with its runs; after a reload they come back paused with their progress, and resume', async () => {
+    // The window is a process of its own (real queue, real journal), killed without any shutdown: only the journal remains.
+    const journalFile = path.join(dir, 'transfers.json');
+    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'queueChild.js'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const onDisk = async (): Promise<TransferRun[] | undefined> => {
+      const text = await readFile(journalFile, 'utf8').catch(() => undefined);
+      return text ? (JSON.parse(text) as { runs: TransferRun[] }).runs : undefined;
+    };
+    // a1's settling is no state change: it reaches the journal by the scheduled save alone.
+    let saved: TransferRun[] | undefined;
+    try {
+      for (const end = Date.now() + 20_000; !(saved = await onDisk())?.some((r) => r.name === 'a' && r.done.files === 1);) {
+        if (Date.now() > end) throw new Error(`the journal never recorded a1 as settled: ${JSON.stringify(saved)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+    assert.equal(await exited, 'SIGKILL');
+    saved = (await onDisk())!;
+    assert.deepEqual(saved.map((r) => [r.name, r.state, r.done.files, r.settledKeys]), [['a', 'running', 1, ['a1']], ['b', 'queued', 0, []]]);
+    const [a, b] = saved;
 
     engine = new FakeEngine();
     const reloaded = make(1);
     assert.equal(await reloaded.restore(), 2);
     const runs = reloaded.list();
     assert.deepEqual(runs.map((r) => [r.name, r.state, r.done.files]), [['a', 'paused', 1], ['b', 'paused', 0]]);
+    assert.equal(runs[0].id, a.id);
     // The engine's saved bytes (resume store / partial files) show on the paused row until it runs again.
     reloaded.noteBytesOnDisk(a.id, 7);
     assert.equal(reloaded.get(a.id)!.bytesDone, 10 + 7);
@@ -240,10 +257,41 @@ describe('TransferQueue (the Transfers view\'s state machine)', () => {
     assert.equal(end!.state, 'done');
     assert.equal(end!.done.files, 2);
     assert.deepEqual(engine.startedOrder, ['a2'], 'the file settled before the reload is not sent again');
+    assert.deepEqual(engine.again, [true], 'resumed after a crash: the engine recognises files it may have finished unrecorded');
     // A later run gets a later place in the queue than the restored ones.
     const c = reloaded.add('upload', 'c', { files: [] });
     assert.ok(c.seq > b.seq);
     await reloaded.dispose();
+  });
+
+  it('resume waits for a pause that is still finishing, and starts nothing if the run was cancelled meanwhile', async () => {
+    // The engine takes its time after the abort (it saves its resume state): the run is not over when pause() has set 'paused'.
+    let letItStop!: () => void;
+    const stopping = new Promise<void>((r) => (letItStop = r));
+    const started: string[] = [];
+    const slow = async (ctx: RunContext): Promise<void> => {
+      const release = await ctx.acquireSlot();
+      try {
+        ctx.fileStarted('x', '/local/x', 10);
+        started.push('x');
+        await new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => void stopping.then(() => reject(cancelledError(ctx.signal))), { once: true }));
+      } finally {
+        release();
+      }
+    };
+    const q = remember(new TransferQueue({ maxFiles: () => 4, executors: { upload: slow, download: slow }, journal: new TransferJournal(path.join(dir, 'transfers.json')) }));
+    const run = q.add('upload', 'x', {});
+    await until(() => started.length === 1);
+    const paused = q.pause(run.id);
+    assert.equal(q.get(run.id)!.state, 'paused');
+    const resumed = q.resume(run.id);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(started, ['x'], 'nothing starts again while the paused run is still finishing');
+    const cancelled = q.cancel(run.id);
+    letItStop();
+    await Promise.all([paused, resumed, cancelled]);
+    assert.equal(q.get(run.id)!.state, 'cancelled');
+    assert.deepEqual(started, ['x'], 'a run cancelled while Resume waited is not started');
   });
 
   it('an unreadable journal is set aside with a warning instead of failing', async () => {
