@@ -6,7 +6,7 @@
  *
  * Hook points (which action kinds can fire where):
  *   api       on entry, before auth:     status | reset | delay | stall | malformed | hold
- *   api       per item of files/download: failItem            (match.fileId)
+ *   api       per item of files/download and of a batch job (POST /jobs): failItem (match.fileId)
  *   part      PUT after URL validation:  status | reset | delay | stall
  *   download  GET after URL validation:  status | reset | delay | stall | corrupt
  *
@@ -53,7 +53,8 @@ export type FaultAction =
   | { kind: 'malformed'; body: 'html' | 'truncated-json' | 'empty'; status?: number }
   /** download only: flip one byte (at `atByte`, default the middle) so the content no longer matches its sha256. */
   | { kind: 'corrupt'; atByte?: number }
-  /** api files/download only: the matching fileId's item fails with this per-item code (default "13000408"). */
+  /** api files/download and batch jobs: the matching fileId's item fails with this per-item code
+   *  (default "13000408" for a download, "13000201" for a job item); the other items proceed. */
   | { kind: 'failItem'; code?: string }
   /** api only: the request IS executed, then its answer is held back until the fault is released
    *  (release(id), `POST /__sandbox/faults/{id}/release`) or the sandbox closes. A test changes the

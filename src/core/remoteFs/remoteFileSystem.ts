@@ -16,7 +16,8 @@
  */
 import type { DriveItem } from '../api/models';
 import { KooDriveError } from '../errors';
-import { moveItems, moveToRecycleBin } from '../jobs';
+import { moveToRecycleBin } from '../jobs';
+import { moveItems } from '../organize/organizeItems';
 import { silentLogger } from '../logger';
 import { checkRemoteName } from '../remoteNames';
 import { ensureFolders } from './ensureFolders';
@@ -138,7 +139,9 @@ export class RemoteFileSystem {
       }
       let currentName = src.item.name;
       if (dstParentId !== src.parentFolderId) {
-        await moveItems(client, space, [src.item.id], dstParentId, { signal: o.signal });
+        const [moved] = (await moveItems(client, space, [{ fileId: src.item.id, name: src.item.name }], { space, folderId: dstParentId }, { signal: o.signal })).items;
+        // KooDrive's own reason for this item (name taken, no permission, in the bin…), not "the job failed".
+        if (!moved.ok) throw new KooDriveError(moved.errorCode ?? 'ApiError', `${shown(from)}: ${moved.reason ?? 'not moved'}`, { subject: shown(from), apiCode: moved.apiCode === undefined ? undefined : Number(moved.apiCode) });
         // The move job resolves name clashes by renaming; read the name it ended up with.
         currentName = (await client.getFileDetail(space, src.item.id, { signal: o.signal })).name;
       }

@@ -15,6 +15,7 @@ import { PathResolver } from '../../../src/core/remoteFs/pathResolver';
 import { RemoteFileSystem } from '../../../src/core/remoteFs/remoteFileSystem';
 import { RemoteFsError } from '../../../src/core/remoteFs/remoteFsErrors';
 import { RemotePath } from '../../../src/core/remoteFs/remotePath';
+import { describeFsError } from '../../../src/extension/remoteFs/fsErrorMapping';
 import { sha256, startWorld, World } from '../../integration/helpers';
 
 describe('remoteFs RemoteFileSystem (sandbox)', function () {
@@ -192,6 +193,23 @@ describe('remoteFs RemoteFileSystem (sandbox)', function () {
     assert.equal(w.sandbox.store.getFile(b.fileId)!.name, 'renamed-too.txt');
     assert.equal(w.sandbox.store.getFile(a.fileId)!.recycled, true, 'the replaced file is in the recycle bin');
     await assert.rejects(fs.rename(at('Documents'), at('Documents', 'Sub', 'Documents')), (e) => KooDriveError.is(e, 'InvalidInput'));
+  });
+
+  it('a move KooDrive refuses for the item keeps its reason: name taken → FileExists, no permission → NoPermissions, nothing moved', async () => {
+    const f = await fs.writeFile(at('Documents', 'refused-move.txt'), { bytes: Buffer.from('r') }, { create: true, overwrite: true });
+    const target = await fs.createDirectory(at('Documents', 'Refusing target'));
+    const cases = [
+      { apiCode: '13000405', code: 'Conflict', kind: 'FileExists' },
+      { apiCode: '13000410', code: 'PermissionDenied', kind: 'NoPermissions' },
+    ] as const;
+    for (const c of cases) {
+      const [fault] = [w.sandbox.faults.add({ match: { target: 'api', path: '/jobs', fileId: f.fileId }, action: { kind: 'failItem', code: c.apiCode } })];
+      const err = await fs.rename(at('Documents', 'refused-move.txt'), at('Documents', 'Refusing target', 'refused-move.txt')).then(() => undefined, (e: unknown) => e);
+      assert.equal(w.sandbox.faults.firings(fault).length, 1, 'the move job met the fault');
+      assert.ok(KooDriveError.is(err, c.code), `${c.apiCode}: ${String(err)}`);
+      assert.equal(describeFsError(err).kind, c.kind, `${c.apiCode} reaches the Explorer as ${c.kind}`);
+      assert.notEqual(w.sandbox.store.getFile(f.fileId)!.parentId, target.id, 'not moved');
+    }
   });
 
   it('deletes to the recycle bin; a non-recursive delete of a non-empty folder is refused', async () => {
