@@ -37,7 +37,9 @@ export async function run(): Promise<void> {
   let failures = 0;
   let fatal: string | undefined;
   try {
-    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+    // KOODRIVE_TEST_GREP (given to the harness, it reaches the extension host): run only the matching tests.
+    const grep = process.env.KOODRIVE_TEST_GREP;
+    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
     // Bundled: there are no spec files to load, the suites register themselves
     // against the globals this sets up.
     mocha.suite.emit('pre-require', globalThis, 'extensionHostTests', mocha);
