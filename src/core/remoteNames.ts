@@ -18,16 +18,37 @@ export const FORBIDDEN_NAME_CHARACTERS = ['<', '>', '|', ':', '"', '*', '?', '/'
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Why `name` cannot be a KooDrive name, or undefined when it can. */
-export function remoteNameProblem(name: string): string | undefined {
-  if (name.length === 0 || name.trim().length === 0) return 'the name is empty';
-  if (name === '.' || name === '..') return `"${name}" is not allowed as a name`;
+/** Which rule a name breaks: hosts word it themselves (the extension localizes it). */
+export type RemoteNameRule =
+  | { rule: 'empty' }
+  | { rule: 'dot'; name: string }
+  | { rule: 'forbidden'; characters: string[] }
+  | { rule: 'control' }
+  | { rule: 'tooLong'; length: number };
+
+/** The rule `name` breaks as a KooDrive file or folder name, or undefined when it is a valid one. */
+export function remoteNameRule(name: string): RemoteNameRule | undefined {
+  if (name.length === 0 || name.trim().length === 0) return { rule: 'empty' };
+  if (name === '.' || name === '..') return { rule: 'dot', name };
   const bad = FORBIDDEN_NAME_CHARACTERS.filter((c) => name.includes(c));
-  if (bad.length > 0) return `KooDrive names cannot contain ${bad.map((c) => `'${c}'`).join(' ')} (not allowed: < > | : " * ? / \\)`;
-  if (CONTROL.test(name)) return 'KooDrive names cannot contain control characters (tab, newline, ...)';
+  if (bad.length > 0) return { rule: 'forbidden', characters: bad };
+  if (CONTROL.test(name)) return { rule: 'control' };
   const length = [...name].length;
-  if (length > MAX_REMOTE_NAME_LENGTH) return `the name has ${length} characters; KooDrive allows ${MAX_REMOTE_NAME_LENGTH}`;
+  if (length > MAX_REMOTE_NAME_LENGTH) return { rule: 'tooLong', length };
   return undefined;
+}
+
+/** Why `name` cannot be a KooDrive name (English, for the CLI and errors), or undefined when it can. */
+export function remoteNameProblem(name: string): string | undefined {
+  const r = remoteNameRule(name);
+  switch (r?.rule) {
+    case undefined: return undefined;
+    case 'empty': return 'the name is empty';
+    case 'dot': return `"${r.name}" is not allowed as a name`;
+    case 'forbidden': return `KooDrive names cannot contain ${r.characters.map((c) => `'${c}'`).join(' ')} (not allowed: < > | : " * ? / \\)`;
+    case 'control': return 'KooDrive names cannot contain control characters (tab, newline, ...)';
+    case 'tooLong': return `the name has ${r.length} characters; KooDrive allows ${MAX_REMOTE_NAME_LENGTH}`;
+  }
 }
 
 /** Throws InvalidInput naming `subject` (the local path) when `name` cannot be a KooDrive name. */

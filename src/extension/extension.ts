@@ -27,7 +27,7 @@ import { readSettings } from './settings';
 import { LinkStore } from './stores/linkStore';
 import { RecentPlaces } from './stores/recentPlaces';
 import { reportUpload, runUpload, UploadRequest } from './transfers/runUpload';
-import { TransferService, TransferServices } from './transfers/transferService';
+import { TransferService } from './transfers/transferService';
 import { ErrorHandler } from './ui/errorHandler';
 import { registerTestMode } from './testMode';
 import { channelLogger } from './ui/logChannelLogger';
@@ -100,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(tree);
 
   const resumeStore = new ResumeStore(path.join(storage, 'uploads'));
-  const base: TransferServices = {
+  const base: Omit<Services, 'transfers'> = {
     session,
     prompts: new VsCodePrompts(),
     notifier,
@@ -116,7 +116,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tempDir,
     search: new VsCodeSearchUi(),
   };
-  // The window's one transfer queue; its list survives reloads (interrupted runs come back paused).
+  // This window's transfer queue. Its list is kept in global storage (one file for every window, see
+  // docs/transfers.md) and survives reloads: interrupted runs come back paused.
   const journalFile = path.join(storage, 'transfers.json');
   const startTransfers = async (): Promise<TransferService> => {
     const t = new TransferService(base, { maxFiles: () => base.settings().transfers.maxFiles, journal: new TransferJournal(journalFile, logger) });

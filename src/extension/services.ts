@@ -6,7 +6,7 @@
  */
 import type { Space, SpaceRef } from '../core/api/models';
 import type { Logger } from '../core/logger';
-import type { FileHasher } from '../core/upload/fileHasher';
+import type { FileHasher } from '../core/hash/fileHasher';
 import type { ResumeStore } from '../core/upload/resumeStore';
 import type { Session } from './auth/session';
 import type { CommandId } from './commands/commandIds';
@@ -84,6 +84,6 @@ export interface Services {
   remoteFiles?: RemoteFilesPort;
   /** The "KooDrive: Search…" picker (absent in hosts without one). */
   search?: SearchUi;
-  /** The window's transfer queue (the Transfers view). */
+  /** This window's transfer queue (the Transfers view); its list is persisted in global storage. */
   transfers: TransferService;
 }

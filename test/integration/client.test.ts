@@ -3,7 +3,7 @@ import { ApiTransport } from '../../src/core/api/httpTransport';
 import { KooDriveClient } from '../../src/core/api/koodriveClient';
 import { staticCredentials } from '../../src/core/api/credentials';
 import { KooDriveError } from '../../src/core/errors';
-import { moveToRecycleBin } from '../../src/core/jobs';
+import { recycleItems, throwIfAnyFailed } from '../../src/core/organize/organizeItems';
 import { listSpaces } from '../../src/core/spaces';
 import { requestsTo, startWorld, World } from './helpers';
 
@@ -67,7 +67,7 @@ describe('API client against the sandbox (real HTTP)', function () {
     await assert.rejects(w.drive.client.createFolder(w.personal, 'root', 'Made by test'), is('Conflict'));
     await w.drive.client.renameFile(w.personal, f.id, 'Renamed');
     assert.equal(w.sandbox.store.getFile(f.id)?.name, 'Renamed');
-    await moveToRecycleBin(w.drive.client, w.personal, [f.id]);
+    throwIfAnyFailed(await recycleItems(w.drive.client, w.personal, [{ fileId: f.id }]), 'moved to the recycle bin');
     assert.equal(w.sandbox.store.getFile(f.id)?.recycled, true);
     const bin = await w.drive.client.listFiles(w.personal, 'root', { recycleBin: true });
     assert.ok(bin.items.some((i) => i.id === f.id));

@@ -50,11 +50,6 @@ export interface WireFile {
   properties?: Record<string, string>;
 }
 
-export interface PageInfo {
-  pageSize?: number;
-  pageCursor?: string;
-}
-
 /** 1 name, 2 size, 3 created, 4 modified, 5 recycled time (bin only), 6 format. */
 export type SortType = 1 | 2 | 3 | 4 | 5 | 6;
 /** 1 ascending, 2 descending. */

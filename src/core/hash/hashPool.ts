@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { cancelledError } from '../cancellation';
 import { KooDriveError } from '../errors';
 import type { Logger } from '../logger';
-import { validateFileHashJob } from './fileHasher';
+import { validateFileHashJob } from './hashFileWithPartStates';
 import { hashImplPreference, type HashImpl, type HashImplPreference } from './hashImpl';
 import { deserializeError, type HashFileRequest, type HashWorkerData, type HashWorkerResponse, type ImplMessage } from './hashProtocol';
 

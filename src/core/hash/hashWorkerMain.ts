@@ -3,7 +3,7 @@
  * (the worker's parentPort) with hashFileWithPartStates. Kept out of
  * src/workers so the entry point stays a two-line shim.
  */
-import { hashFileWithPartStates, type FileHasherOptions } from './fileHasher';
+import { hashFileWithPartStates, type FileHasherOptions } from './hashFileWithPartStates';
 import { selectHashImpl, type HashImplPreference } from './hashImpl';
 import { serializeError, type HashWorkerRequest, type HashWorkerResponse, type SerializedError } from './hashProtocol';
 

@@ -9,7 +9,7 @@
  * extension host, an upload that sends while it hashes) uses HashPool.
  */
 import type { Logger } from '../logger';
-import { cancelledHashError, hashFileWithPartStates, type FileHashHooks, type FileHashJob, type FileHashResult } from './fileHasher';
+import { cancelledHashError, hashFileWithPartStates, type FileHashHooks, type FileHashJob, type FileHashResult } from './hashFileWithPartStates';
 import { hashImplPreference, selectHashImpl, type HashImplPreference } from './hashImpl';
 
 export interface InProcessHashOptions extends Pick<FileHashHooks, 'onPartState' | 'onProgress'> {

@@ -170,6 +170,23 @@ function failure(item: ItemRef, code: string, msg: string): ItemOutcome {
   return { fileId: item.fileId, name: item.name, ok: false, errorCode: e.code, reason: e.message, apiCode: code };
 }
 
+/**
+ * All or nothing, for a caller that cannot report items one by one (the
+ * `koodrive:` file system, the tree's delete): throws the first failed
+ * item's own error, with KooDrive's per-item code, so "the file is in the
+ * recycle bin" stays NotFound rather than becoming a generic job failure.
+ * `what`: "moved", "moved to the recycle bin", …
+ */
+export function throwIfAnyFailed(out: OrganizeOutcome, what: string): void {
+  const failed = out.items.filter((x) => !x.ok);
+  if (failed.length === 0) return;
+  const first = failed[0];
+  const apiCode = first.apiCode !== undefined && /^\d+$/.test(first.apiCode) ? Number(first.apiCode) : undefined;
+  throw new KooDriveError(first.errorCode ?? 'ApiError', `${failed.length} of ${out.items.length} item(s) could not be ${what}: ${first.reason ?? 'failed'}`, {
+    apiCode, subject: first.name ?? first.fileId,
+  });
+}
+
 /** "a.txt: renamed to a_2026….txt", "b: a file with this name already exists" — one line per noteworthy item. */
 export function describeOutcome(o: ItemOutcome): string | undefined {
   const label = o.name ?? o.fileId;

@@ -1,6 +1,8 @@
 /**
- * The one transfer queue of a window: runs, their states, and the limit on
- * files in flight. A state machine, free of VS Code, driven by the view's
+ * The transfer queue of an extension host (a VS Code window): runs, their
+ * states, and the limit on files in flight. Its list is persisted through
+ * the journal the host passes in (the extension's is in its global storage,
+ * shared by every window: see docs/transfers.md). A state machine, free of VS Code, driven by the view's
  * commands and by the executors that do the work (which call back through a
  * RunContext). The state diagram:
  *

@@ -2,8 +2,12 @@
  * A transfer run: one row of the Transfers view (an upload of the selected
  * files and folders, or a download of the selected items). Only this record
  * is persisted; per-file details live in memory while files are in flight and
- * are dropped as soon as a file is settled, so a folder of 100 000 files
- * costs a few counters, its failures, and a compact cursor.
+ * are dropped as soon as a file is settled. What stays per settled file
+ * depends on the run: a folder upload's settled files are a compact cursor
+ * (settledFiles.ts), so a folder of 100 000 files costs a few counters, its
+ * failures and that cursor; a download's and loose files' settled keys are
+ * listed one by one (`settledKeys`: a fileId or path each), so those grow
+ * with the number of files settled; failures are listed one by one too.
  */
 import type { SettledCursorState } from './settledFiles';
 
@@ -62,8 +66,6 @@ export interface ActiveFile {
   bytes: number;
   phase?: string;
 }
-
-export const TERMINAL_STATES: readonly RunState[] = ['done', 'cancelled'];
 
 export function isFinished(state: RunState): boolean {
   return state === 'done' || state === 'cancelled';

@@ -16,9 +16,8 @@
  */
 import type { DriveItem } from '../api/models';
 import { KooDriveError } from '../errors';
-import { moveToRecycleBin } from '../jobs';
-import { moveItems } from '../organize/organizeItems';
 import { silentLogger } from '../logger';
+import { moveItems, recycleItems, throwIfAnyFailed } from '../organize/organizeItems';
 import { checkRemoteName } from '../remoteNames';
 import { ensureFolders } from './ensureFolders';
 import { ListingChanges } from './listingChanges';
@@ -106,7 +105,7 @@ export class RemoteFileSystem {
       if (children.items.length > 0) throw new KooDriveError('InvalidInput', `${shown(p)} is not empty`, { subject: shown(p) });
     }
     try {
-      await moveToRecycleBin(client, space, [r.item.id], { signal: o.signal });
+      throwIfAnyFailed(await recycleItems(client, space, [{ fileId: r.item.id, name: shown(p) }], { signal: o.signal }), 'moved to the recycle bin');
     } finally {
       this.ctx.changed(space, { folderIds: [r.parentFolderId, ...(r.item.isFolder ? [r.item.id] : [])], removedIds: [r.item.id] });
     }
@@ -135,13 +134,11 @@ export class RemoteFileSystem {
       if (existing?.id === src.item.id) return statOf(src.item, dstParentId);
       if (existing) {
         if (!o.overwrite) throw new KooDriveError('Conflict', `${shown(to)} already exists`, { subject: shown(to) });
-        await moveToRecycleBin(client, space, [existing.id], { signal: o.signal });
+        throwIfAnyFailed(await recycleItems(client, space, [{ fileId: existing.id, name: shown(to) }], { signal: o.signal }), 'moved to the recycle bin');
       }
       let currentName = src.item.name;
       if (dstParentId !== src.parentFolderId) {
-        const [moved] = (await moveItems(client, space, [{ fileId: src.item.id, name: src.item.name }], { space, folderId: dstParentId }, { signal: o.signal })).items;
-        // KooDrive's own reason for this item (name taken, no permission, in the bin…), not "the job failed".
-        if (!moved.ok) throw new KooDriveError(moved.errorCode ?? 'ApiError', `${shown(from)}: ${moved.reason ?? 'not moved'}`, { subject: shown(from), apiCode: moved.apiCode === undefined ? undefined : Number(moved.apiCode) });
+        throwIfAnyFailed(await moveItems(client, space, [{ fileId: src.item.id, name: shown(from) }], { space, folderId: dstParentId }, { signal: o.signal }), 'moved');
         // The move job resolves name clashes by renaming; read the name it ended up with.
         currentName = (await client.getFileDetail(space, src.item.id, { signal: o.signal })).name;
       }

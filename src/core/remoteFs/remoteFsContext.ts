@@ -8,7 +8,7 @@
 import type { Dispatcher } from 'undici';
 import type { KooDriveClient } from '../api/koodriveClient';
 import type { Space } from '../api/models';
-import type { FileHasher } from '../upload/fileHasher';
+import type { FileHasher } from '../hash/fileHasher';
 import type { Logger } from '../logger';
 import type { DriveChanges } from './driveChanges';
 import type { ChangedIds } from './listingChanges';

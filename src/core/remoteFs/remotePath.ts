@@ -46,10 +46,6 @@ export function isRemoteSpec(arg: string): boolean {
   return arg.indexOf(':') > 0;
 }
 
-export function formatRemotePath(p: RemotePath): string {
-  return `${p.containerId}:${p.names.join('/')}`;
-}
-
 /** "Documents/report.txt" (or "/" for the top level), for messages. */
 export function displayNames(p: RemotePath): string {
   return p.names.length === 0 ? '/' : p.names.join('/');
@@ -65,10 +61,6 @@ export function baseNameOf(p: RemotePath): string {
 
 export function childOf(p: RemotePath, name: string): RemotePath {
   return { containerId: p.containerId, names: [...p.names, name] };
-}
-
-export function samePath(a: RemotePath, b: RemotePath): boolean {
-  return a.containerId === b.containerId && a.names.length === b.names.length && a.names.every((n, i) => n === b.names[i]);
 }
 
 /** True when `inner` is `outer` or below it. */

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { stat as fsStat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { KooDriveError, localIoError } from '../errors';
-import type { FileHasher } from '../upload/fileHasher';
+import type { FileHasher } from '../hash/fileHasher';
 import { privateTempPath, removePrivateTemp } from './tempFiles';
 
 export type WriteSource = { bytes: Uint8Array } | { file: string };

@@ -30,7 +30,7 @@ import { Logger, silentLogger } from '../logger';
 import type { ProgressListener } from '../progress';
 import { checkRemoteName } from '../remoteNames';
 import { Completion, completeUpload, verifyUpload } from './completeUpload';
-import type { FileHasher, HashFileResult } from './fileHasher';
+import type { FileHasher, HashFileResult } from '../hash/fileHasher';
 import { InspectedFile, inspectLocalFile, sha256Hex } from './inspectLocalFile';
 import { KooDrivePartWriter } from './koodrivePartWriter';
 import { Midstates } from './midstates';

@@ -8,7 +8,7 @@
 import type { KooDriveClient } from '../api/koodriveClient';
 import type { CreateFileResponse, CreateRevisionResponse, MultiPartInfo } from '../api/types';
 import { KooDriveError } from '../errors';
-import type { HashFileResult } from './fileHasher';
+import type { HashFileResult } from '../hash/fileHasher';
 import { fileCategory, mimeTypeOf } from './fileCategory';
 import type { InspectedFile } from './inspectLocalFile';
 import { URL_BATCH_SIZE } from './koodrivePartWriter';

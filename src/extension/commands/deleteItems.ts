@@ -3,8 +3,8 @@
  * recycle bin (restorable there) after a modal confirmation.
  */
 import type { Space } from '../../core/api/models';
-import { moveToRecycleBin } from '../../core/jobs';
 import { KooDriveError } from '../../core/errors';
+import { recycleItems, throwIfAnyFailed } from '../../core/organize/organizeItems';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
 import { itemNodesFromArgs } from '../targets';
@@ -36,7 +36,7 @@ export async function deleteItems(s: Services, node?: unknown, nodes?: unknown):
   try {
     await s.progress.run({ title: l10n.t('Moving to the KooDrive recycle bin…') }, async (_report, signal) => {
       for (const { space, nodes: group } of bySpace.values()) {
-        await moveToRecycleBin(conn.client, space, group.map((n) => n.item.id), { signal });
+        throwIfAnyFailed(await recycleItems(conn.client, space, group.map((n) => ({ fileId: n.item.id, name: n.item.name })), { signal }), 'moved to the recycle bin');
         s.logger.info(`Moved to the recycle bin: ${group.map((n) => `${n.item.name} (${n.item.id})`).join(', ')}`);
       }
     });

@@ -13,8 +13,6 @@ import { reportOrganize, withJobProgress } from '../ui/organizeReport';
 import { pickRemoteFolder } from '../ui/remoteBrowser';
 import { folderIdOf, ItemNode, spaceKey } from '../views/treeNodes';
 
-export const MOVE_TITLE_PROMPT = 'moveItems.destination';
-
 export async function moveItems(s: Services, node?: unknown, nodes?: unknown): Promise<void> {
   const items = itemNodesFromArgs(node, nodes);
   if (items.length === 0) throw new KooDriveError('InvalidInput', l10n.t('Select the files or folders to move in the KooDrive view.'));

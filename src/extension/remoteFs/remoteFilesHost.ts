@@ -14,7 +14,7 @@ import { RemoteFileSystem } from '../../core/remoteFs/remoteFileSystem';
 import type { RemoteStat } from '../../core/remoteFs/remoteStat';
 import { findSpaceByKey } from '../../core/remoteFs/remotePath';
 import { listSpaces } from '../../core/spaces';
-import type { FileHasher } from '../../core/upload/fileHasher';
+import type { FileHasher } from '../../core/hash/fileHasher';
 import { l10n } from '../l10n';
 import type { RemoteFilesPort, SessionPort, TreePort } from '../services';
 import type { Settings } from '../settings';

@@ -7,7 +7,6 @@
  */
 import * as path from 'node:path';
 import type { DriveItem, Space } from '../../core/api/models';
-import { KooDriveError } from '../../core/errors';
 import type { DownloadFileResult } from '../../core/download/downloadTally';
 import { l10n } from '../l10n';
 import type { Services } from '../services';
@@ -52,14 +51,9 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
         throttled.update();
       },
     });
-    const pause = (): void => void s.transfers.queue.pause(run.id);
-    signal.addEventListener('abort', pause, { once: true });
     try {
-      const end = await s.transfers.queue.settled(run.id);
-      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', 'Download paused, cancelled or interrupted');
-      if (end.error) throw s.transfers.queue.errorOf(run.id) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
+      await s.transfers.watch(run.id, signal, 'Download');
     } finally {
-      signal.removeEventListener('abort', pause);
       throttled.flush();
     }
   });

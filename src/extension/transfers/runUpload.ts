@@ -84,15 +84,10 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
         tracker.setTotals(totals);
       }
     });
-    const pause = (): void => void s.transfers.queue.pause(run.id);
-    signal.addEventListener('abort', pause, { once: true });
     try {
-      const end = await s.transfers.queue.settled(run.id);
-      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', 'Upload paused, cancelled or interrupted');
-      if (end.error) throw s.transfers.queue.errorOf(run.id) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
+      const end = await s.transfers.watch(run.id, signal, 'Upload');
       outcome.files = Math.max(end.totals.files ?? 0, outcome.uploaded.length + outcome.failed.length);
     } finally {
-      signal.removeEventListener('abort', pause);
       sub.dispose();
       throttled.flush();
     }

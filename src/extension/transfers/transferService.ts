@@ -5,8 +5,10 @@
  * summary). A run resumed from the Transfers view, or after a reload, runs
  * the same executor with nobody watching: the view is its progress.
  */
-import type { DriveItem, Space } from '../../core/api/models';
-import type { KooDriveError } from '../../core/errors';
+import type { DriveItem, Space, SpaceRef } from '../../core/api/models';
+import { KooDriveError } from '../../core/errors';
+import type { FileHasher } from '../../core/hash/fileHasher';
+import type { Logger } from '../../core/logger';
 import type { ProgressEvent } from '../../core/progress';
 import { discardDownloadPartials, discardUploadState, downloadPartials, uploadStateBytes } from '../../core/queue/discardState';
 import { downloadSelection } from '../../core/queue/downloadSelection';
@@ -18,12 +20,14 @@ import { runUploadJob } from '../../core/queue/uploadRun';
 import { downloadFiles } from '../../core/download/downloadFiles';
 import type { DownloadFileResult } from '../../core/download/downloadTally';
 import type { UploadDeps, UploadResult } from '../../core/upload/uploadFile';
+import type { ResumeStore } from '../../core/upload/resumeStore';
 import type { ConflictPolicy } from '../../core/upload/uploadTarget';
-import type { Services } from '../services';
+import type { Session } from '../auth/session';
 import type { DownloadConflictPolicy } from '../settings';
-import type { FileLink } from '../stores/linkStore';
+import type { FileLink, LinkStore } from '../stores/linkStore';
 import type { RemoteFolderRef } from '../stores/recentPlaces';
 import { conflictAsker } from '../ui/conflictPrompt';
+import type { Prompts } from '../ui/prompts';
 import { spaceKey } from '../views/treeNodes';
 
 export interface UploadRunRequest {
@@ -53,7 +57,20 @@ export interface RunObserver {
   onDownloaded?(r: DownloadFileResult): void;
 }
 
-export type TransferServices = Omit<Services, 'transfers'>;
+/**
+ * What the transfer service uses of the extension's services. Declared here,
+ * not taken from services.ts: services.ts holds the transfer service, and the
+ * two would import each other.
+ */
+export interface TransferServices {
+  session: Pick<Session, 'connection'>;
+  prompts: Prompts;
+  tree: { refreshFolder(space: SpaceRef, folderId: string): void };
+  links: LinkStore;
+  logger: Logger;
+  hasher: FileHasher;
+  resumeStore?: ResumeStore;
+}
 
 export class TransferService {
   readonly queue: TransferQueue;
@@ -77,6 +94,26 @@ export class TransferService {
       void this.queue.settled(run.id).finally(() => this.observers.delete(run.id));
     }
     return run;
+  }
+
+  /**
+   * Waits for a run started from a notification: the notification's Cancel
+   * pauses the run (it stays in the Transfers view, resumable). Resolves with
+   * the run when it ends done or failed file by file; throws the run's own
+   * error when it failed as a whole, and Cancelled when it was paused,
+   * cancelled or interrupted.
+   */
+  async watch(runId: string, signal: AbortSignal, what: string): Promise<RunView> {
+    const pause = (): void => void this.queue.pause(runId);
+    signal.addEventListener('abort', pause, { once: true });
+    try {
+      const end = await this.queue.settled(runId);
+      if (!end || (end.state !== 'done' && end.state !== 'failed')) throw new KooDriveError('Cancelled', `${what} paused, cancelled or interrupted`);
+      if (end.error) throw this.queue.errorOf(runId) ?? new KooDriveError(end.error.code as KooDriveError['code'], end.error.message);
+      return end;
+    } finally {
+      signal.removeEventListener('abort', pause);
+    }
   }
 
   /**

@@ -1,12 +1,14 @@
 /**
  * Turns the core's byte-level ProgressEvents into what the notification
  * shows: verb and current file ("Hashing…" vs "Uploading…"), bytes and
- * percentage, files done/total, speed, flash-upload hits. Reports are
+ * percentage, files done/total, speed (core/speedSampler.ts, the same as
+ * the Transfers view's), flash-upload hits. Reports are
  * throttled (~250 ms): VS Code drops very frequent increments.
  * Plain TypeScript; unit-tested with a fake clock.
  */
 import * as path from 'node:path';
 import type { ProgressEvent } from '../../core/progress';
+import { SpeedSampler } from '../../core/speedSampler';
 import { l10n } from '../l10n';
 import { formatBytes, formatSpeed, percent } from './format';
 import type { ProgressReport } from './progress';
@@ -28,20 +30,19 @@ export interface TransferSnapshot {
   percent?: number;
 }
 
-const SPEED_WINDOW_MS = 5000;
-
 export class TransferTracker {
   private readonly files = new Map<string, FileState>();
   private current?: string;
   private totalFiles?: number;
   private totalBytes?: number;
-  private samples: Array<{ t: number; bytes: number }> = [];
+  private readonly speed: SpeedSampler;
 
   constructor(
     private readonly direction: 'upload' | 'download',
     totals: { files?: number; bytes?: number } = {},
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
+    this.speed = new SpeedSampler(now);
     this.totalFiles = totals.files;
     this.totalBytes = totals.bytes;
   }
@@ -111,7 +112,7 @@ export class TransferTracker {
     }
     if (this.totalFiles !== undefined && this.totalFiles > 1) parts.push(l10n.t('{0} of {1} files', finishedFiles, this.totalFiles));
     else if (this.totalFiles === undefined && finishedFiles > 0) parts.push(l10n.t('{0} files done', finishedFiles));
-    const speed = this.speed();
+    const speed = this.speed.speed();
     if (speed > 0) parts.push(formatSpeed(speed));
     const { flash } = this.counts;
     if (flash > 0) parts.push(l10n.t('{0} by flash upload', flash));
@@ -152,17 +153,7 @@ export class TransferTracker {
   }
 
   private sample(): void {
-    const t = this.now();
-    this.samples.push({ t, bytes: this.movedBytes() });
-    while (this.samples.length > 2 && t - this.samples[0].t > SPEED_WINDOW_MS) this.samples.shift();
-  }
-
-  private speed(): number {
-    if (this.samples.length < 2) return 0;
-    const a = this.samples[0];
-    const b = this.samples[this.samples.length - 1];
-    const dt = b.t - a.t;
-    return dt >= 500 ? Math.max(0, ((b.bytes - a.bytes) * 1000) / dt) : 0;
+    this.speed.record(this.movedBytes());
   }
 }
 

@@ -20,7 +20,7 @@ import { DEFAULT_SETTINGS, Settings } from '../../../src/extension/settings';
 import { memoryStore } from '../../../src/extension/stores/keyValueStore';
 import { LinkStore } from '../../../src/extension/stores/linkStore';
 import { RecentPlaces } from '../../../src/extension/stores/recentPlaces';
-import { TransferService, TransferServices } from '../../../src/extension/transfers/transferService';
+import { TransferService } from '../../../src/extension/transfers/transferService';
 import type { ProgressOptions, ProgressReport, ProgressRunner } from '../../../src/extension/ui/progress';
 import { ConfirmOptions, dismissed, InputOptions, Notifier, OpenOptions, PickItem, PickOptions, Prompts } from '../../../src/extension/ui/prompts';
 import type { ItemNode, LoadMoreNode, PagedNode } from '../../../src/extension/views/treeNodes';
@@ -359,7 +359,7 @@ export async function makeWorld(o: { signIn?: boolean } = {}): Promise<World> {
   // eslint-disable-next-line prefer-const
   let services: Services;
   const tree = new FakeTree(() => services);
-  const base: TransferServices = {
+  const base: Omit<Services, 'transfers'> = {
     session,
     prompts,
     notifier,

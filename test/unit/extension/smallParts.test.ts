@@ -11,6 +11,7 @@ import { RecentPlaces } from '../../../src/extension/stores/recentPlaces';
 import { containerFromArg, itemNodesFromArgs, localPathsFromArgs, parseUriList } from '../../../src/extension/targets';
 import { dedupe } from '../../../src/extension/transfers/runUpload';
 import { formatBytes, parseRemoteTime } from '../../../src/extension/ui/format';
+import { remoteNameProblem } from '../../../src/core/remoteNames';
 import { baseNameSelection, validateRemoteName } from '../../../src/extension/ui/remoteNames';
 import type { FileNode, FolderNode, SpaceNode } from '../../../src/extension/views/treeNodes';
 
@@ -110,6 +111,17 @@ describe('formatting and names', () => {
     for (const bad of ['', '  ', '.', '..', 'a/b', 'a\\b', 'a:b', 'a*b', 'a?b', 'a"b', 'a<b', 'a|b', 'x'.repeat(251)]) {
       assert.ok(validateRemoteName(bad), JSON.stringify(bad));
     }
+  });
+
+  it('validateRemoteName refuses what the core refuses: control characters too (one rule set for the tree and the engines)', () => {
+    for (const bad of ['a\tb', 'line\nbreak', 'bell\u0007', 'del\u007f']) {
+      assert.ok(validateRemoteName(bad), `accepted ${JSON.stringify(bad)}`);
+      assert.ok(remoteNameProblem(bad), `the core refuses ${JSON.stringify(bad)} too`);
+    }
+    assert.match(validateRemoteName('a\tb')!, /control characters/);
+  });
+
+  it('baseNameSelection pre-selects the name without its extension', () => {
     assert.deepEqual(baseNameSelection('report.final.txt', false), [0, 12]);
     assert.deepEqual(baseNameSelection('.env', false), [0, 4]);
     assert.deepEqual(baseNameSelection('v1.2', true), [0, 4]);

@@ -28,6 +28,20 @@ describe('transfer progress', () => {
     assert.deepEqual(t.counts, { done: 1, flash: 1, failed: 0, skipped: 0 });
   });
 
+  it('a stalled transfer slows down on screen, then shows no speed (the same sampler as the Transfers view)', () => {
+    let now = 0;
+    const t = new TransferTracker('download', { files: 1, bytes: 100 * MB }, () => now);
+    t.fileStarted('/w/big.bin', 100 * MB);
+    t.onProgress({ phase: 'downloading', subject: '/w/big.bin', bytesDone: 0, bytesTotal: 100 * MB });
+    now = 1000;
+    t.onProgress({ phase: 'downloading', subject: '/w/big.bin', bytesDone: 10 * MB, bytesTotal: 100 * MB });
+    assert.match(t.snapshot().message, / · 10 MiB\/s$/);
+    now = 2000; // nothing arrived for a second
+    assert.match(t.snapshot().message, / · 5\.0 MiB\/s$/);
+    now = 7000; // nothing for a whole window
+    assert.doesNotMatch(t.snapshot().message, /\/s/);
+  });
+
   it('shows files done without a percentage while totals are unknown', () => {
     const t = new TransferTracker('download', {}, () => 0);
     t.onProgress({ phase: 'downloading', subject: '/d/x.txt', bytesDone: 5, bytesTotal: 5 });

@@ -212,6 +212,17 @@ describe('remoteFs RemoteFileSystem (sandbox)', function () {
     }
   });
 
+  it("a move refused by KooDrive fails with that item's own error, not a generic job failure", async () => {
+    await fs.createDirectory(at('Documents', 'Elsewhere'));
+    const f = await fs.writeFile(at('Documents', 'binned-meanwhile.txt'), { bytes: Buffer.from('s') }, { create: true, overwrite: true });
+    // Our (long-TTL) cache still lists the file; someone else then moves it to the bin.
+    await fs.readDirectory(at('Documents', 'Elsewhere'));
+    await recycleItems(w.drive.client, w.personal, [{ fileId: f.fileId }]);
+    await assert.rejects(fs.rename(at('Documents', 'binned-meanwhile.txt'), at('Documents', 'Elsewhere', 'binned-meanwhile.txt')), (e) =>
+      KooDriveError.is(e, 'NotFound') && e.apiCode === 13000306 && /recycle bin/.test(e.message));
+    assert.equal(w.sandbox.store.getFile(f.fileId)!.parentId, (await fs.stat(at('Documents'))).id, 'the file did not move');
+  });
+
   it('deletes to the recycle bin; a non-recursive delete of a non-empty folder is refused', async () => {
     const f = await fs.writeFile(at('Documents', 'Sub', 'bin-me.txt'), { bytes: Buffer.from('b') }, { create: true, overwrite: true });
     await assert.rejects(fs.delete(at('Documents', 'Sub'), { recursive: false }), (e) => KooDriveError.is(e, 'InvalidInput'));

@@ -4,13 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KooDriveError } from '../../../src/core/errors';
-import { hashFileWithPartStates } from '../../../src/core/hash/fileHasher';
+import { hashFileWithPartStates } from '../../../src/core/hash/hashFileWithPartStates';
 import { Sha256 } from '../../../src/core/hash/sha256';
 import { enginesUnderTest } from './engines';
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-describe('hash/fileHasher (in process)', () => {
+describe('hash/hashFileWithPartStates (in process)', () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'koodrive-filehasher-'));
