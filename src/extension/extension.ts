@@ -147,7 +147,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   const remoteFiles = new RemoteFilesHost({
-    session, tree, changes, hasher: hashPool, tempDir, settings: services.settings, notifier, logger,
+    session, tree, changes, hasher: hashPool, tempDir, settings: services.settings, workspaceState: context.workspaceState, notifier, logger,
     reportError: (err) => void errors.report(err, { source: KOODRIVE_SCHEME }),
   });
   services.remoteFiles = remoteFiles;

@@ -44,6 +44,8 @@ export interface HostPort {
   workspaceFolders(): Array<{ name: string; path: string }>;
   /** The active editor's document, when it is a local file. */
   activeFile(): string | undefined;
+  /** The active editor's document, when it is a KooDrive (`koodrive:`) file. */
+  activeRemoteUri(): { scheme: string; authority: string; path: string } | undefined;
   /** Saves the open document of `path` if it has unsaved changes. */
   saveIfDirty(path: string): Promise<void>;
   copyText(text: string): Promise<void>;

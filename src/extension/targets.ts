@@ -88,10 +88,10 @@ export async function resolveRemoteFile(s: Services, arg: unknown): Promise<Remo
     const link = s.links.findByFileId(arg.space.containerId, arg.item.id);
     return { space: arg.space, fileId: arg.item.id, name: arg.item.name, parentId: folderIdOf(arg.parent), localPath: link?.localPath };
   }
-  if (isUriLike(arg) && arg.scheme === 'koodrive' && s.remoteFiles) {
-    // An open KooDrive file (koodrive: editor or Explorer): no local copy involved.
-    return s.remoteFiles.fileAt(arg as unknown as { scheme: string; authority: string; path: string });
-  }
+  // An open KooDrive file (koodrive: editor or Explorer; from the palette, the active koodrive: editor): no local copy involved.
+  const remote = isUriLike(arg) && arg.scheme === 'koodrive' ? (arg as unknown as { scheme: string; authority: string; path: string })
+    : arg === undefined ? s.host.activeRemoteUri() : undefined;
+  if (remote && s.remoteFiles) return s.remoteFiles.fileAt(remote);
   const localPath = localFileFromArg(s, arg);
   const link = s.links.get(localPath);
   if (link) return { space: link.space, fileId: link.fileId, name: link.name, parentId: link.parentId, localPath: link.localPath };

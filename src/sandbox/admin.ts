@@ -100,6 +100,8 @@ export async function handleAdmin(ctx: AdminContext, req: IncomingMessage, res: 
   if (method === 'GET' && p === '/faults/fired') return json(res, 200, { firings: svc.faults.firings(q.get('id') ?? undefined) });
   const faultId = /^\/faults\/([^/]+)$/.exec(p);
   if (faultId && method === 'DELETE') return json(res, svc.faults.remove(faultId[1]) ? 200 : 404, {});
+  const releaseId = /^\/faults\/([^/]+)\/release$/.exec(p);
+  if (releaseId && method === 'POST') return json(res, svc.faults.release(releaseId[1]) ? 200 : 404, {});
   if (method === 'POST' && p === '/reset') {
     svc.faults.reset();
     return json(res, 200, { ok: true });

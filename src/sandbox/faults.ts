@@ -5,8 +5,8 @@
  * they were added and at most one fires per hook point.
  *
  * Hook points (which action kinds can fire where):
- *   api       on entry, before auth:     status | reset | delay | stall | malformed | omitField
- *   api       per item of files/download: failItem            (match.fileId)
+ *   api       on entry, before auth:     status | reset | delay | stall | malformed | omitField | hold
+ *   api       per item of files/download and of a batch job (POST /jobs): failItem (match.fileId)
  *   part      PUT after URL validation:  status | reset | delay | stall
  *   download  GET after URL validation:  status | reset | delay | stall | corrupt
  *
@@ -56,8 +56,14 @@ export type FaultAction =
   | { kind: 'omitField'; field: string }
   /** download only: flip one byte (at `atByte`, default the middle) so the content no longer matches its sha256. */
   | { kind: 'corrupt'; atByte?: number }
-  /** api files/download only: the matching fileId's item fails with this per-item code (default "13000408"). */
-  | { kind: 'failItem'; code?: string };
+  /** api files/download and batch jobs: the matching fileId's item fails with this per-item code
+   *  (default "13000408" for a download, "13000201" for a job item); the other items proceed. */
+  | { kind: 'failItem'; code?: string }
+  /** api only: the request IS executed, then its answer is held back until the fault is released
+   *  (release(id), `POST /__sandbox/faults/{id}/release`) or the sandbox closes. A test changes the
+   *  drive while a client holds a stale answer, with no timing involved: it waits for the firing
+   *  (firings(id)), makes its change, releases. */
+  | { kind: 'hold' };
 
 export type FaultKind = FaultAction['kind'];
 
@@ -114,7 +120,7 @@ export interface FaultHooks {
 }
 
 const KINDS_BY_TARGET: Record<FaultTarget, FaultKind[]> = {
-  api: ['status', 'reset', 'delay', 'stall', 'malformed', 'omitField', 'failItem'],
+  api: ['status', 'reset', 'delay', 'stall', 'malformed', 'omitField', 'failItem', 'hold'],
   part: ['status', 'reset', 'delay', 'stall'],
   download: ['status', 'reset', 'delay', 'stall', 'corrupt'],
 };
@@ -122,6 +128,9 @@ const KINDS_BY_TARGET: Record<FaultTarget, FaultKind[]> = {
 export class FaultController {
   private faults: ActiveFault[] = [];
   private readonly firingLog: FaultFiring[] = [];
+  /** Hold faults: the gate each held answer waits on, by fault id (kept after the fault is used up). */
+  private readonly gates = new Map<string, { open: Promise<void>; release(): void }>();
+  private readonly gateOf = new WeakMap<FaultAction, string>();
 
   constructor(
     private readonly clock: SandboxClock,
@@ -140,8 +149,32 @@ export class FaultController {
       skip: spec.skip ?? 0,
       fired: 0,
     };
+    if (f.action.kind === 'hold') {
+      let release!: () => void;
+      const open = new Promise<void>((resolve) => (release = resolve));
+      this.gates.set(f.id, { open, release });
+      this.gateOf.set(f.action, f.id);
+    }
     this.faults.push(f);
     return f.id;
+  }
+
+  /** Lets the answers held by hold fault `id` go (now and for later firings); false when there is no such fault. */
+  release(id: string): boolean {
+    const gate = this.gates.get(id);
+    gate?.release();
+    return gate !== undefined;
+  }
+
+  /** Releases every held answer (the sandbox is closing). */
+  releaseAll(): void {
+    for (const gate of this.gates.values()) gate.release();
+  }
+
+  /** Internal: resolves when the hold fault that `action` came from is released. */
+  heldUntilReleased(action: FaultAction): Promise<void> {
+    const id = this.gateOf.get(action);
+    return (id !== undefined && this.gates.get(id)?.open) || Promise.resolve();
   }
 
   remove(id: string): boolean {
@@ -294,6 +327,8 @@ export function validateFaultSpec(spec: unknown): string | undefined {
       return typeof action.field === 'string' && action.field !== '' ? undefined : 'field must be a non-empty string';
     case 'corrupt':
       return action.atByte === undefined || nonNegInt(action.atByte) ? undefined : 'atByte must be >= 0';
+    case 'hold':
+      return undefined;
     case 'failItem':
       if (match.fileId === undefined) return 'failItem needs match.fileId';
       return action.code === undefined || typeof action.code === 'string' ? undefined : 'code must be a string';

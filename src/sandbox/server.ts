@@ -113,6 +113,8 @@ export interface Sandbox {
   store: SandboxStoreView;
   /** Changes how long later batch jobs stay "running" (ms; 0 = done inside the POST). */
   setJobRunMs(ms: number): void;
+  /** From now on, file listings and details carry no `sha256` (a server that leaves the field out). */
+  setOmitFileSha256(omit: boolean): void;
   close(): Promise<void>;
 }
 
@@ -348,6 +350,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'stall',
       'malformed',
       'omitField',
+      'hold',
     ]);
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (fault?.kind === 'reset') {
@@ -409,6 +412,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     if (fault?.kind === 'omitField' && isObject(payload)) delete payload[fault.field];
+    if (fault?.kind === 'hold') await faults.heldUntilReleased(fault);
     if (fault?.kind === 'malformed') {
       const text = JSON.stringify(payload);
       const cut = fault.body === 'empty' ? '' : text.slice(0, Math.floor(text.length / 2));
@@ -488,6 +492,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    faults.releaseAll();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -512,6 +517,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store,
     setJobRunMs: (ms: number) => {
       svc.jobRunner.runMs = ms;
+    },
+    setOmitFileSha256: (omit: boolean) => {
+      svc.options.omitFileSha256 = omit;
     },
     close,
   };

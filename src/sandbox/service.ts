@@ -29,6 +29,8 @@ export interface ServiceOptions {
   sink: boolean;
   /** How long batch jobs stay "running" (ms); 0 = done inside the POST. */
   jobRunMs?: number;
+  /** File listings and details leave `sha256` out (the docs list it only as "largely the §2.6 shape"). */
+  omitFileSha256?: boolean;
 }
 
 export class Service {
@@ -241,7 +243,7 @@ export class Service {
       lastEditor: this.person(n.lastEditorId),
     };
     if (isFile) {
-      o.sha256 = cur?.sha256 ?? '';
+      if (!this.options.omitFileSha256) o.sha256 = cur?.sha256 ?? '';
       o.fileSuffix = fileSuffix(n.name);
       o.fullFileSuffix = fullFileSuffix(n.name);
       o.version = cur?.version ?? 0;

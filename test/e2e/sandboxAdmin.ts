@@ -81,6 +81,16 @@ export class SandboxAdmin {
     return (await this.json<{ ids: string[] }>('POST', '/faults', specs)).ids;
   }
 
+  /** When the fault has fired (src/sandbox/faults.ts firings). */
+  async firings(faultId: string): Promise<{ faultId: string; kind: string; method: string; path: string }[]> {
+    return (await this.json<{ firings: { faultId: string; kind: string; method: string; path: string }[] }>('GET', `/faults/fired?id=${encodeURIComponent(faultId)}`)).firings;
+  }
+
+  /** Lets the answers a `hold` fault holds back go. */
+  async releaseFault(faultId: string): Promise<void> {
+    await this.json('POST', `/faults/${encodeURIComponent(faultId)}/release`);
+  }
+
   async clearFaults(): Promise<void> {
     await this.json('DELETE', '/faults');
   }

@@ -39,8 +39,10 @@ export async function run(): Promise<void> {
   let failures = 0;
   let fatal: string | undefined;
   try {
-    // KOODRIVE_EXTHOST_GREP: only the tests whose full title matches (a quick loop on one suite).
-    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.KOODRIVE_EXTHOST_GREP || undefined });
+    // KOODRIVE_EXTHOST_GREP or KOODRIVE_TEST_GREP (given to the harness, it reaches the extension host):
+    // only the tests whose full title matches (a quick loop on one suite).
+    const grep = process.env.KOODRIVE_EXTHOST_GREP || process.env.KOODRIVE_TEST_GREP;
+    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
     // Bundled: there are no spec files to load, the suites register themselves
     // against the globals this sets up.
     mocha.suite.emit('pre-require', globalThis, 'extensionHostTests', mocha);

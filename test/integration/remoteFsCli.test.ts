@@ -159,6 +159,21 @@ describe('koodrive stat / cat / put (CLI against the sandbox)', function () {
     assert.equal(bad.code, 2);
   });
 
+  it('put --if-sha256 into folders that do not exist: refused before anything is created (no folder, no file)', async () => {
+    const local = path.join(tmp, 'guarded.txt');
+    fs.writeFileSync(local, 'guarded\n');
+    const folders = (): number => Object.values(sb.store.listChildren(cid, 'root')).length;
+    const before = folders();
+    const since = sb.requests.length;
+    const refused = await cli(['put', local, `${cid}:Not there/deeper/guarded.txt`, '--if-sha256', 'cd'.repeat(32)]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /\[RemoteChanged\]/);
+    assert.equal(find('Not there'), undefined, 'no parent folder was created');
+    assert.equal(folders(), before);
+    const creates = sb.requests.slice(since).filter((r) => /\/files\/create|folders/.test(r.path) && r.method === 'POST');
+    assert.deepEqual(creates.map((r) => r.path), [], 'no create request was sent');
+  });
+
   it('put - reads stdin (binary, larger than a pipe buffer)', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const r = await cli(['put', '-', `${cid}:Documents/from-stdin.bin`, '--json'], data);

@@ -54,6 +54,12 @@ describe('spaces: one failing listing does not sink the rest (real HTTP)', funct
     });
   }
 
+  it('team spaces are labelled with the team\'s name, not the owner\'s', async () => {
+    const { spaces } = await loadSpaces(w.drive.client, w.sandbox.userId);
+    const teams = spaces.filter((s) => s.kind === 'department' || s.kind === 'group').map((s) => s.name).sort();
+    assert.deepEqual(teams, w.sandbox.teams.map((t) => t.name).sort());
+  });
+
   it('a listing failing with a retryable error is retried, then becomes a warning', async () => {
     w.sandbox.faults.add({ match: LISTINGS[0].match, action: { kind: 'status', status: 503 }, times: 100 });
     const { spaces, warnings } = await loadSpaces(w.drive.client, w.sandbox.userId);

@@ -121,6 +121,24 @@ describe('sandbox faults', function () {
     assert.equal(sb.store.findByName(pc, 'root', 'never'), undefined);
   });
 
+  it('holds an executed API answer until released: the change is made, the answer waits', async () => {
+    const id = sb.faults.add({ match: { target: 'api', path: '/directory' }, action: { kind: 'hold' } });
+    let answered = false;
+    const pending = c.post('/directory', { fileName: 'held', fileType: '10', containerId: pc }).then((r) => {
+      answered = true;
+      return r;
+    });
+    // Wait on state: the firing is logged when the request arrives, the folder exists once it is executed.
+    const deadline = Date.now() + 15_000;
+    while (!(sb.faults.firings(id).length === 1 && sb.store.findByName(pc, 'root', 'held')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sb.faults.firings(id).length, 1);
+    assert.ok(sb.store.findByName(pc, 'root', 'held'), 'executed before the answer');
+    assert.equal(answered, false, 'the answer is held');
+    assert.equal(sb.faults.release(id), true);
+    assert.equal((await pending).status, 200);
+    assert.equal(sb.faults.release('no-such-fault'), false);
+  });
+
   it('delays a response', async () => {
     sb.faults.add({ match: { target: 'api', path: '/space/' }, action: { kind: 'delay', ms: 300 } });
     const t = Date.now();

@@ -40,7 +40,7 @@ describe('sandbox spaces and listings', () => {
     const all = await c.get('/space/teamList?offset=0&limit=10');
     assert.equal(all.body.total, 2);
     const dept = await c.get('/space/teamList?offset=0&limit=10&teamType=0');
-    assert.deepEqual(dept.body.teams.map((t: { ownerName: string }) => t.ownerName), ['Engineering']);
+    assert.deepEqual(dept.body.teams.map((t: { name: string }) => t.name), ['Engineering']);
     assert.equal(dept.body.teams[0].containerId, eng.containerId);
     assert.equal(dept.body.teams[0].bizRootFileId, eng.rootId);
     const joined = await c.get('/space/teamList?offset=0&limit=10&teamType=2');

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { localIoError } from '../../core/errors';
+import { sha256Tag } from '../../core/remoteFs/contentTag';
 import { childOf, parseRemoteSpec, RemotePath } from '../../core/remoteFs/remotePath';
 import { parseCommandArgs } from '../args';
 import { CliContext, formatBytes } from '../context';
@@ -40,7 +41,7 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
     const file = tempDir ? await stdinToFile(path.join(tempDir, 'stdin')) : source;
     const r = await remoteFsFor(ctx).writeFile(remote, { file }, {
       create: true, overwrite: true, createParents: true,
-      expectedSha256: ifSha ? [ifSha.toLowerCase()] : undefined,
+      expected: ifSha ? [sha256Tag(ifSha)] : undefined,
       signal: ctx.signal, onProgress: (e) => bar.update(e),
     }).finally(() => bar.done());
     const shown = remote.names.join('/');

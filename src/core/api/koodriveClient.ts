@@ -153,7 +153,8 @@ export class KooDriveClient {
     const kind = opts.teamType === 0 ? 'department' : 'group';
     const items = (r.teams ?? []).map((t): Space => ({
       kind,
-      name: t.ownerName ?? t.name ?? t.teamName ?? t.id,
+      // The team's own name where the listing carries one; ownerName is the owner's (a person's) on some servers.
+      name: t.name || t.teamName || t.ownerName || t.id,
       containerId: t.containerId,
       rootFolderId: 'root',
       team: { groupId: t.id, teamType: kind === 'department' ? 0 : 2 },

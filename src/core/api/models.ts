@@ -40,6 +40,10 @@ export interface DriveItem {
   ownerName?: string;
   /** Recycle-bin listings: when it was deleted (not documented; read when present). */
   recycledTime?: string;
+  /** In the recycle bin (a file detail still answers for a recycled item). */
+  recycled?: boolean;
+  /** Files: the latest revision's number, when KooDrive sends it. */
+  version?: number;
 }
 
 export interface Page<T> {
@@ -82,6 +86,8 @@ export function toDriveItem(f: WireFile): DriveItem {
     containerId: f.containerId ?? f.containers?.[0],
     ownerName: f.owners?.[0]?.displayName ?? f.owners?.[0]?.userName,
     ...(f.recycledTime ? { recycledTime: f.recycledTime } : {}),
+    ...(f.recycled === true ? { recycled: true } : {}),
+    ...(f.version !== undefined && Number.isFinite(toNumber(f.version, NaN)) ? { version: toNumber(f.version) } : {}),
   };
 }
 

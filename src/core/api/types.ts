@@ -43,6 +43,8 @@ export interface WireFile {
   recycled?: boolean;
   /** Undocumented; the sandbox sends it for recycled items. */
   recycledTime?: string;
+  /** The latest revision's number (files; not documented everywhere, read when present). */
+  version?: number | string;
   owners?: WireUser[];
   lastEditor?: WireUser;
   properties?: Record<string, string>;

@@ -5,6 +5,7 @@
  */
 import type { DriveItem, Space } from '../api/models';
 import { KooDriveError } from '../errors';
+import { ContentTag, contentTagOf } from './contentTag';
 import type { Resolved } from './pathResolver';
 import type { RemoteFsContext } from './remoteFsContext';
 import type { RemotePath } from './remotePath';
@@ -17,6 +18,8 @@ export interface RemoteStat {
   size: number;
   /** Lowercase hex; files only, when KooDrive reports it. */
   sha256?: string;
+  /** Files: what the save-conflict check compares (contentTag.ts); '' for folders. */
+  contentTag: ContentTag;
   /** Last edit on KooDrive (ms since the epoch; 0 when unknown). */
   mtimeMs: number;
   ctimeMs: number;
@@ -44,8 +47,8 @@ export async function statRemote(ctx: RemoteFsContext, p: RemotePath, signal?: A
 async function freshFileStat(ctx: RemoteFsContext, space: Space, p: RemotePath, r: Extract<Resolved, { kind: 'item' }>, signal?: AbortSignal): Promise<RemoteStat> {
   try {
     const d = await ctx.deps.client.getFileDetail(space, r.item.id, { signal });
-    // Renamed, moved or replaced elsewhere: the cached listing is stale; look again.
-    if (d.name === r.item.name && (d.parentId === undefined || d.parentId === r.parentFolderId)) return statOf(d, r.parentFolderId);
+    // Renamed, moved, replaced or put in the recycle bin elsewhere: the cached listing is stale; look again.
+    if (!d.recycled && d.name === r.item.name && (d.parentId === undefined || d.parentId === r.parentFolderId)) return statOf(d, r.parentFolderId);
   } catch (e) {
     if (!KooDriveError.is(e, 'NotFound')) throw e;
   }
@@ -53,11 +56,13 @@ async function freshFileStat(ctx: RemoteFsContext, space: Space, p: RemotePath, 
   const again = await ctx.resolver.resolve(space, p.names, signal);
   if (again.kind !== 'item') return topLevelStat(again.folderId, space);
   if (again.item.isFolder) return statOf(again.item, again.parentFolderId);
-  return statOf(await ctx.deps.client.getFileDetail(space, again.item.id, { signal }), again.parentFolderId);
+  const d = await ctx.deps.client.getFileDetail(space, again.item.id, { signal });
+  if (d.recycled) throw new KooDriveError('NotFound', `${p.names.join('/')} is in the recycle bin`, { subject: p.names.join('/') });
+  return statOf(d, again.parentFolderId);
 }
 
 function topLevelStat(folderId: string, space: Space): RemoteStat {
-  return { kind: 'folder', id: folderId, name: space.name, size: 0, mtimeMs: 0, ctimeMs: 0 };
+  return { kind: 'folder', id: folderId, name: space.name, size: 0, contentTag: '', mtimeMs: 0, ctimeMs: 0 };
 }
 
 function timeOf(iso: string | undefined): number {
@@ -72,6 +77,7 @@ export function statOf(item: DriveItem, parentFolderId?: string): RemoteStat {
     name: item.name,
     size: item.isFolder ? 0 : item.size,
     sha256: item.isFolder ? undefined : item.sha256,
+    contentTag: item.isFolder ? '' : contentTagOf(item),
     mtimeMs: timeOf(item.modifiedTime),
     ctimeMs: timeOf(item.createdTime),
     parentFolderId,

@@ -3,8 +3,11 @@
  * nothing is silently renamed); existing files as a new revision through the
  * same engine (worker hashing, multipart, flash upload). Identical content
  * creates no revision. A write can be conditional on the remote file's
- * current SHA-256 (`expectedSha256`): the editor's conflict check and the
- * CLI's --if-sha256. The content is staged first (stageWrite.ts).
+ * current content (`expected`, content tags: its SHA-256, or size + edit time
+ * + revision when KooDrive lists no SHA-256): the editor's conflict check and
+ * the CLI's --if-sha256. A conditional write checks before it changes
+ * anything: it creates no missing parent folder when the check fails. The
+ * content is staged first (stageWrite.ts).
  */
 import type { DriveItem, Space } from '../api/models';
 import { throwIfAborted } from '../cancellation';
@@ -12,6 +15,7 @@ import { KooDriveError } from '../errors';
 import type { ProgressListener } from '../progress';
 import { checkRemoteName } from '../remoteNames';
 import { uploadFile, UploadOptions } from '../upload/uploadFile';
+import { ContentTag, contentTagOf } from './contentTag';
 import { ensureFolders } from './ensureFolders';
 import type { RemoteFsContext } from './remoteFsContext';
 import { isFolderError } from './remoteFsErrors';
@@ -26,13 +30,14 @@ export interface WriteOptions {
   /** Create missing parent folders (the CLI's put); otherwise a missing parent is NotFound. */
   createParents?: boolean;
   /**
-   * Write only if the remote file's current SHA-256 is one of these, else
-   * fail with RemoteChanged and change nothing. The API has no conditional
-   * write, so the check runs right before the upload starts; a change made
-   * in the seconds the upload itself takes is not caught (documented).
+   * Write only if the remote file's current content tag (contentTag.ts) is
+   * one of these, else fail with RemoteChanged and change nothing (no
+   * parent folder is created either). The API has no conditional write, so
+   * the check runs right before the upload starts; a change made in the
+   * seconds the upload itself takes is not caught (documented).
    */
-  expectedSha256?: readonly string[];
-  /** With expectedSha256: a file that no longer exists may be created (the editor's "save a deleted file"). */
+  expected?: readonly ContentTag[];
+  /** With expected: a file that no longer exists may be created (the editor's "save a deleted file"). */
   missingOk?: boolean;
   upload?: Pick<UploadOptions, 'partSize' | 'concurrency'>;
   signal?: AbortSignal;
@@ -55,6 +60,15 @@ export async function writeRemoteFile(ctx: RemoteFsContext, p: RemotePath, sourc
   if (!name) throw isFolderError(shown(p));
   checkRemoteName(name, shown(p));
   const space = await ctx.deps.spaceOf(p.containerId, o.signal);
+  if (o.expected && !o.missingOk && o.createParents) {
+    // The file must exist for the condition to hold, so its folders must too: check before creating any.
+    try {
+      await ctx.resolver.resolveFolder(space, parentOf(p).names, o.signal);
+    } catch (e) {
+      if (KooDriveError.is(e, 'NotFound')) throw remoteGone(p);
+      throw e;
+    }
+  }
   const parentId = o.createParents
     ? await ensureFolders(ctx, space, parentOf(p).names, o.signal)
     : await ctx.resolver.resolveFolder(space, parentOf(p).names, o.signal);
@@ -79,7 +93,7 @@ export async function writeRemoteFile(ctx: RemoteFsContext, p: RemotePath, sourc
 
 async function writeOnce(ctx: RemoteFsContext, space: Space, p: RemotePath, parentId: string, staged: StagedContent, o: WriteOptions): Promise<WriteResult> {
   const name = baseNameOf(p);
-  let existing = (await ctx.resolver.list(space, parentId, o.signal)).byName.get(name);
+  const existing = (await ctx.resolver.list(space, parentId, o.signal)).byName.get(name);
   if (existing?.isFolder) throw isFolderError(shown(p));
   let current: DriveItem | undefined;
   if (existing) {
@@ -87,17 +101,18 @@ async function writeOnce(ctx: RemoteFsContext, space: Space, p: RemotePath, pare
       current = await ctx.deps.client.getFileDetail(space, existing.id, { signal: o.signal });
     } catch (e) {
       if (!KooDriveError.is(e, 'NotFound')) throw e;
+    }
+    if (!current || current.recycled) {
+      // Deleted or put in the recycle bin since we listed it: the name is free.
       ctx.resolver.invalidateFolder(space, parentId);
-      existing = undefined; // deleted since we listed it
+      current = undefined;
     }
   }
-  if (o.expectedSha256) {
-    if (current && !o.expectedSha256.includes(current.sha256 ?? '')) {
+  if (o.expected) {
+    if (current && !o.expected.includes(contentTagOf(current))) {
       throw new KooDriveError('RemoteChanged', `${shown(p)} changed on KooDrive (its SHA-256 is now ${current.sha256 ?? 'unknown'}); nothing was written`, { subject: shown(p) });
     }
-    if (!current && !o.missingOk) {
-      throw new KooDriveError('RemoteChanged', `${shown(p)} no longer exists on KooDrive; nothing was written`, { subject: shown(p) });
-    }
+    if (!current && !o.missingOk) throw remoteGone(p);
   }
   if (current && !o.overwrite) throw new KooDriveError('Conflict', `${shown(p)} already exists`, { subject: shown(p) });
   if (!current && !o.create) throw new KooDriveError('NotFound', `${shown(p)} does not exist on KooDrive`, { subject: shown(p) });
@@ -122,4 +137,8 @@ async function writeOnce(ctx: RemoteFsContext, space: Space, p: RemotePath, pare
   } finally {
     ctx.changed(space, { folderIds: [parentId] });
   }
+}
+
+function remoteGone(p: RemotePath): KooDriveError {
+  return new KooDriveError('RemoteChanged', `${shown(p)} no longer exists on KooDrive; nothing was written`, { subject: shown(p) });
 }

@@ -20,7 +20,9 @@ export async function deleteItems(s: Services, node?: unknown, nodes?: unknown):
     message: items.length === 1
       ? l10n.t('Move "{0}" to the KooDrive recycle bin?', items[0].item.name)
       : l10n.t('Move {0} items to the KooDrive recycle bin?', items.length),
-    detail: l10n.t('You can restore them from the recycle bin in KooDrive.'),
+    detail: items.length === 1
+      ? l10n.t('You can restore it from the recycle bin in KooDrive.')
+      : l10n.t('You can restore them from the recycle bin in KooDrive.'),
     confirmLabel: l10n.t('Move to Recycle Bin'),
   });
   const conn = await s.session.connection();

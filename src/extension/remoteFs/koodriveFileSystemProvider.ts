@@ -12,10 +12,13 @@
  *    what was read (other SHA-256) but the time is not newer (clock skew, the
  *    same millisecond), it reports the read time + 1 ms, so VS Code's check
  *    always fires for changed content;
- *  - `writeFile` passes core a content precondition: the remote SHA-256 must
+ *  - `writeFile` passes core a content precondition: the remote content tag
+ *    (its SHA-256; size + edit time + revision when KooDrive lists none) must
  *    be the one read, or one that a `stat` already reported to VS Code (which
  *    only an explicit Overwrite can get past). A change that lands between
  *    VS Code's stat and our write is therefore refused, never overwritten.
+ *  - the tag read is also kept in workspace state, so a dirty editor restored
+ *    after a window reload (hot exit) still saves with that precondition.
  */
 import * as vscode from 'vscode';
 import { KooDriveError } from '../../core/errors';
@@ -25,6 +28,8 @@ import type { RemoteFileSystem } from '../../core/remoteFs/remoteFileSystem';
 import type { RemoteStat } from '../../core/remoteFs/remoteStat';
 import { RemoteFsError } from '../../core/remoteFs/remoteFsErrors';
 import { sameSpaceKey, spaceKeyOf } from '../../core/remoteFs/remotePath';
+import type { ContentTag } from '../../core/remoteFs/contentTag';
+import type { KeyValueStore } from '../stores/keyValueStore';
 import { describeFsError } from './fsErrorMapping';
 import { isPinnedUri, KOODRIVE_SCHEME, remotePathOfUri } from './remoteUris';
 
@@ -39,17 +44,26 @@ export interface ProviderDeps {
   reportAuthRequired(err: unknown): void;
   /** A file above the limit was opened: tell the user, offer to download it. */
   offerDownload(info: { uri: vscode.Uri; stat: RemoteStat; limit: number }): void;
+  /** Where the baselines outlive a window reload (the workspace state). */
+  baselineStore: KeyValueStore;
   logger: Logger;
 }
 
 interface Baseline {
-  /** SHA-256 of the content VS Code read or wrote last. */
-  sha256: string;
+  /** Content tag of what VS Code read or wrote last. */
+  tag: ContentTag;
   /** The mtime we reported for that content. */
   mtimeMs: number;
-  /** Other SHA-256s a stat has shown VS Code since (always as newer). */
-  shown: Set<string>;
+  /** Other tags a stat has shown VS Code since (always as newer). */
+  shown: Set<ContentTag>;
 }
+
+/** Workspace-state key of the persisted baselines: URI → { tag, mtimeMs }, most recent last. */
+export const BASELINES_KEY = 'koodrive.remoteFs.baselines';
+/** Persisted baselines kept (the oldest dropped): far more than the editors a window restores. */
+const MAX_PERSISTED_BASELINES = 500;
+
+type PersistedBaselines = Record<string, { tag: ContentTag; mtimeMs: number }>;
 
 interface Seen {
   mtimeMs: number;
@@ -136,7 +150,7 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
       try {
         const { content, stat } = await fs.readFile(remotePathOfUri(uri), { maxSize: limit });
         const reported = this.toFileStat(uri, stat, true);
-        this.baselines.set(uri.toString(), { sha256: stat.sha256 ?? '', mtimeMs: reported.mtime, shown: new Set() });
+        this.setBaseline(uri.toString(), { tag: stat.contentTag, mtimeMs: reported.mtime, shown: new Set() });
         return content;
       } catch (e) {
         if (RemoteFsError.reasonOf(e) === 'tooLarge') {
@@ -152,19 +166,19 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
     return this.run(uri, async (fs) => {
       if (isPinnedUri(uri)) throw vscode.FileSystemError.NoPermissions(uri);
       const key = uri.toString();
-      const base = this.baselines.get(key);
+      const base = this.baselineOf(key);
       const p = remotePathOfUri(uri);
       const result = await fs.writeFile(p, { bytes: content }, {
         create: options.create,
         overwrite: options.overwrite,
-        expectedSha256: base ? [base.sha256, ...base.shown] : undefined,
+        expected: base ? [base.tag, ...base.shown] : undefined,
         // The file was deleted on KooDrive while open: saving brings it back, nothing is lost.
         missingOk: true,
         upload: this.deps.uploadOptions(),
       });
       const st = await fs.stat(p);
       const reported = this.toFileStat(uri, st, true);
-      this.baselines.set(key, { sha256: result.sha256, mtimeMs: reported.mtime, shown: new Set() });
+      this.setBaseline(key, { tag: st.contentTag, mtimeMs: reported.mtime, shown: new Set() });
       this.deps.logger.info(`${uri.toString(true)}: ${result.outcome === 'unchanged' ? 'unchanged, no new version' : result.outcome === 'created' ? 'created' : 'saved as a new version'}`);
       this.fire([{ type: result.outcome === 'created' ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
     });
@@ -243,10 +257,10 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
   private toFileStat(uri: vscode.Uri, st: RemoteStat, fresh = false): vscode.FileStat {
     const key = uri.toString();
     let mtime = st.mtimeMs;
-    const base = this.baselines.get(key);
-    if (!fresh && base && st.kind === 'file' && (st.sha256 ?? '') !== base.sha256) {
+    const base = fresh ? undefined : this.baselineOf(key);
+    if (base && st.kind === 'file' && st.contentTag !== base.tag) {
       if (mtime <= base.mtimeMs) mtime = base.mtimeMs + 1;
-      base.shown.add(st.sha256 ?? '');
+      base.shown.add(st.contentTag);
     }
     if (st.kind === 'file') this.seen.set(key, { mtimeMs: st.mtimeMs, size: st.size, sha256: st.sha256 });
     this.remember(st.id, uri);
@@ -298,8 +312,38 @@ export class KooDriveFileSystemProvider implements vscode.FileSystemProvider, vs
 
   private forget(uri: vscode.Uri): void {
     const prefix = uri.toString();
-    for (const k of [...this.baselines.keys()]) if (k === prefix || k.startsWith(`${prefix}/`)) this.baselines.delete(k);
-    for (const k of [...this.seen.keys()]) if (k === prefix || k.startsWith(`${prefix}/`)) this.seen.delete(k);
+    const under = (k: string): boolean => k === prefix || k.startsWith(`${prefix}/`);
+    for (const k of [...this.baselines.keys()]) if (under(k)) this.baselines.delete(k);
+    for (const k of [...this.seen.keys()]) if (under(k)) this.seen.delete(k);
+    const persisted = this.persisted();
+    const kept = Object.fromEntries(Object.entries(persisted).filter(([k]) => !under(k)));
+    if (Object.keys(kept).length !== Object.keys(persisted).length) void this.deps.baselineStore.update(BASELINES_KEY, kept);
+  }
+
+  /** The baseline of a URI: in memory, or the one persisted before a window reload. */
+  private baselineOf(key: string): Baseline | undefined {
+    const inMemory = this.baselines.get(key);
+    if (inMemory) return inMemory;
+    const saved = this.persisted()[key];
+    if (!saved || typeof saved.tag !== 'string' || !saved.tag) return undefined;
+    const base: Baseline = { tag: saved.tag, mtimeMs: Number(saved.mtimeMs) || 0, shown: new Set() };
+    this.baselines.set(key, base);
+    return base;
+  }
+
+  private setBaseline(key: string, base: Baseline): void {
+    this.baselines.set(key, base);
+    const persisted = this.persisted();
+    delete persisted[key];
+    persisted[key] = { tag: base.tag, mtimeMs: base.mtimeMs };
+    const keys = Object.keys(persisted);
+    for (const k of keys.slice(0, Math.max(0, keys.length - MAX_PERSISTED_BASELINES))) delete persisted[k];
+    void this.deps.baselineStore.update(BASELINES_KEY, persisted);
+  }
+
+  private persisted(): PersistedBaselines {
+    const v = this.deps.baselineStore.get<PersistedBaselines>(BASELINES_KEY);
+    return v && typeof v === 'object' ? { ...v } : {};
   }
 }
 

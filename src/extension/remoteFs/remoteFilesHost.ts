@@ -18,6 +18,7 @@ import type { FileHasher } from '../../core/hash/fileHasher';
 import { l10n } from '../l10n';
 import type { RemoteFilesPort, SessionPort, TreePort } from '../services';
 import type { Settings } from '../settings';
+import type { KeyValueStore } from '../stores/keyValueStore';
 import { formatBytes } from '../ui/format';
 import type { Notifier } from '../ui/prompts';
 import type { ContainerNode, FileNode, SpaceNode } from '../views/treeNodes';
@@ -32,6 +33,8 @@ export interface RemoteFilesHostDeps {
   hasher: FileHasher;
   tempDir: string;
   settings(): Settings;
+  /** The workspace state: save-conflict baselines outlive a window reload there. */
+  workspaceState: KeyValueStore;
   notifier: Notifier;
   logger: Logger;
   reportError(err: unknown): void;
@@ -50,6 +53,7 @@ export class RemoteFilesHost implements RemoteFilesPort, vscode.Disposable {
       uploadOptions: () => ({ partSize: deps.settings().upload.partSize, concurrency: deps.settings().upload.concurrency }),
       reportAuthRequired: (err) => deps.reportError(err),
       offerDownload: (info) => void this.offerDownload(info),
+      baselineStore: deps.workspaceState,
       logger: deps.logger,
     });
     this.watcher = new RemoteDocumentWatcher(this.provider, () => deps.settings().editor.pollInterval);

@@ -1,7 +1,7 @@
 /**
  * The status-bar item shown while transfers run or wait (also when their
  * notification is collapsed): a summary of the transfer queue, e.g.
- * "↑ 2 · 48 MB/s"; clicking it opens the Transfers view. Sets the
+ * "↑ 2 · 48 MiB/s"; clicking it opens the Transfers view. Sets the
  * koodrive.transferring context key.
  */
 import * as vscode from 'vscode';

@@ -16,6 +16,11 @@ export class VsCodeHost implements HostPort {
     return uri?.scheme === 'file' ? uri.fsPath : undefined;
   }
 
+  activeRemoteUri(): { scheme: string; authority: string; path: string } | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    return uri?.scheme === 'koodrive' ? uri : undefined;
+  }
+
   async saveIfDirty(file: string): Promise<void> {
     const target = path.resolve(file);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === target);

@@ -115,7 +115,7 @@ export function presentChild(node: Exclude<TransferNode, { kind: 'transfer' }>):
   return { label: l10n.t('…and {0} more failed files (see the KooDrive log)', node.more), icon: 'ellipsis', contextValue: 'koodrive:transferMore', collapsible: false };
 }
 
-/** The status bar's summary, e.g. "↑ 2 · ↓ 1 · 48 MB/s"; undefined when nothing runs or waits. */
+/** The status bar's summary, e.g. "↑ 2 · ↓ 1 · 48 MiB/s"; undefined when nothing runs or waits. */
 export function summarize(runs: readonly RunView[]): { text: string; tooltip: string } | undefined {
   const live = runs.filter((r) => r.state === 'running' || r.state === 'queued');
   const paused = runs.filter((r) => r.state === 'paused').length;

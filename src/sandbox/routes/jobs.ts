@@ -132,6 +132,12 @@ export function registerJobRoutes(router: Router, svc: Service): void {
     }
 
     const failedList: JobFailure[] = [];
+    // failItem faults (match.fileId): that item fails with the fault's per-item code, the others run.
+    const forced = new Map<string, string>();
+    for (const it of items) {
+      const f = svc.faults.take({ target: 'api', method: r.method, path: r.path, fileIds: [it.fileId] }, ['failItem']);
+      if (f?.kind === 'failItem') forced.set(it.fileId, f.code ?? String(Codes.Internal));
+    }
     const newFileIds: string[] = [];
     const renamedList: JobRename[] = [];
     const restoredToRoot: string[] = [];
@@ -224,6 +230,11 @@ export function registerJobRoutes(router: Router, svc: Service): void {
         for (const n of recycled) if (store.node(n.id)) store.deleteNode(n);
       } else {
         for (const it of items) {
+          const code = forced.get(it.fileId);
+          if (code !== undefined) {
+            failedList.push({ fileId: it.fileId, code, msg: 'the item failed (injected fault)' });
+            continue;
+          }
           try {
             runItem(it.fileId);
           } catch (e) {

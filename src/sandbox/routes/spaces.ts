@@ -72,8 +72,11 @@ export function registerSpaceRoutes(router: Router, svc: Service): void {
       spaceUsed: svc.store.spaceUsed(c.id),
       userNum: t.members.length,
       ownerId: t.ownerId,
-      // The docs show the team's display name in ownerName.
-      ownerName: t.name,
+      // The docs' field list has no team name and their example shows one in ownerName; an
+      // independent server sends the team's name in `name` and the owner's display name in
+      // ownerName. We answer like that server: a client must label the space with `name`.
+      name: t.name,
+      ownerName: svc.user(t.ownerId).userName,
       teamType: t.kind,
       tenantId: 'sandbox-tenant',
       bizRootFileId: c.rootId,

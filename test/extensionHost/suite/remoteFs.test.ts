@@ -19,7 +19,12 @@ import * as vscode from 'vscode';
 import { staticCredentials } from '../../../src/core/api/credentials';
 import { HashPool } from '../../../src/core/hash/hashPool';
 import { createKooDrive } from '../../../src/core/koodrive';
+import type { Space } from '../../../src/core/api/models';
+import { silentLogger } from '../../../src/core/logger';
+import { DriveChanges } from '../../../src/core/remoteFs/driveChanges';
 import { RemoteFileSystem } from '../../../src/core/remoteFs/remoteFileSystem';
+import { KooDriveFileSystemProvider, ProviderDeps } from '../../../src/extension/remoteFs/koodriveFileSystemProvider';
+import { memoryStore } from '../../../src/extension/stores/keyValueStore';
 import { extension, sandbox, scratchDir } from '../env';
 import { children, click, eventually, personalSpaceLabel, row, rowAt } from '../helpers';
 import { TestUserInput } from '../testUserInput';
@@ -32,15 +37,21 @@ const sha256 = (b: Buffer | Uint8Array): string => createHash('sha256').update(b
  * this window's file system.
  */
 async function saveAsSomeoneElse(names: string[], content: string): Promise<void> {
+  await withOwnConnection(async (other, personal) => {
+    await other.writeFile({ containerId: personal.containerId, names }, { bytes: Buffer.from(content) }, { create: true, overwrite: true });
+  });
+}
+
+/** A RemoteFileSystem over a connection of its own (not this window's), for the duration of `fn`. */
+async function withOwnConnection(fn: (fs: RemoteFileSystem, personal: Space) => Promise<void>): Promise<void> {
   const sb = sandbox();
   const drive = createKooDrive({ endpoint: sb.url, credentials: staticCredentials({ token: sb.token, userId: sb.userId }) });
   const hasher = new HashPool({ workerPath: path.join(extension().extensionPath, 'dist', 'hashWorker.js'), size: 1 });
   try {
     const personal = await drive.client.getPersonalSpace(sb.userId);
-    const other = new RemoteFileSystem({
-      client: drive.client, dispatcher: drive.dispatcher, hasher, tempDir: scratchDir('someone-else'), spaceOf: async () => personal,
-    });
-    await other.writeFile({ containerId: personal.containerId, names }, { bytes: Buffer.from(content) }, { create: true, overwrite: true });
+    await fn(new RemoteFileSystem({
+      client: drive.client, dispatcher: drive.dispatcher, hasher, tempDir: scratchDir('own-connection'), spaceOf: async () => personal,
+    }), personal);
   } finally {
     await hasher.close();
     await drive.close();
@@ -149,6 +160,87 @@ describe('koodrive: file system', () => {
     }
     const kept = (await sb.admin.file(remote.id)).revisions.find((r) => r.revisionId === latest.revisionId);
     assert.strictEqual(kept?.keepForever, true, 'the action applied to the KooDrive file of the open tab');
+  });
+
+  it('a change that lands between VS Code\'s stat and the provider\'s write is refused by the provider: nothing is overwritten', async () => {
+    const sb = sandbox();
+    const uri = uriOf('Documents/race.txt');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('as opened\n'));
+    const remote = await sb.admin.getPath('Documents/race.txt');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'MINE: '));
+
+    // VS Code's check before the write stats the file (a file detail); that answer is held, computed
+    // from the state before their save, while they save. VS Code's own check then passes.
+    const [hold] = await sb.admin.addFaults({ match: { target: 'api', path: `/files/${remote.id}/detail` }, action: { kind: 'hold' } });
+    const since = await sb.admin.lastRequestSeq();
+    const saving = Promise.resolve(doc.save());
+    await eventually('VS Code\'s stat reached the sandbox', async () => (await sb.admin.firings(hold)).length === 1);
+    const theirs = 'Their version, saved while VS Code was checking.\n';
+    await saveAsSomeoneElse(['Documents', 'race.txt'], theirs);
+    await sb.admin.releaseFault(hold);
+
+    assert.strictEqual(await saving, false, 'the save failed');
+    assert.strictEqual((await sb.admin.content(remote.id)).toString(), theirs, 'their version is untouched');
+    const revisions = (await sb.admin.file(remote.id)).revisions;
+    assert.strictEqual(revisions.length, 2, 'mine was never uploaded: the first version and theirs');
+    assert.ok(doc.isDirty, 'my edit is still in the editor');
+    const myUploads = (await sb.admin.requests({ since })).filter((r) => /createRevision/.test(r.path));
+    assert.strictEqual(myUploads.length, 1, `only their save uploaded: ${JSON.stringify(myUploads.map((r) => r.path))}`);
+    // Drop my edit, so closing the editor asks nothing.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await eventually('the edit is reverted', async () => !doc.isDirty);
+  });
+
+  it('after a window reload (a new provider, the workspace state kept) a save still carries the precondition', async () => {
+    const sb = sandbox();
+    const uri = uriOf('Documents/reloaded.txt');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('as opened before the reload\n'));
+    const remote = await sb.admin.getPath('Documents/reloaded.txt');
+    const workspaceState = memoryStore();
+    await withOwnConnection(async (fs) => {
+      const deps: ProviderDeps = {
+        fs: async () => fs, changes: new DriveChanges(), maxFileSize: () => 1024 * 1024,
+        uploadOptions: () => ({ partSize: 5 * 1024 * 1024, concurrency: 1 }), reportAuthRequired: () => undefined,
+        offerDownload: () => undefined, baselineStore: workspaceState, logger: silentLogger,
+      };
+      const beforeReload = new KooDriveFileSystemProvider(deps);
+      await beforeReload.readFile(uri);
+      beforeReload.dispose();
+      const theirs = 'Their version, saved while the window reloaded.\n';
+      await saveAsSomeoneElse(['Documents', 'reloaded.txt'], theirs);
+
+      const afterReload = new KooDriveFileSystemProvider(deps);
+      try {
+        await assert.rejects(
+          Promise.resolve(afterReload.writeFile(uri, Buffer.from('my edit, restored by hot exit\n'), { create: true, overwrite: true })),
+          (e: unknown) => e instanceof vscode.FileSystemError && /changed on KooDrive/.test(e.message),
+        );
+      } finally {
+        afterReload.dispose();
+      }
+      assert.strictEqual((await sb.admin.content(remote.id)).toString(), theirs, 'their version is untouched');
+      assert.strictEqual((await sb.admin.file(remote.id)).revisions.length, 2);
+    });
+  });
+
+  it('"Show Versions…" from the palette (no argument) works on the active koodrive: editor', async () => {
+    const sb = sandbox();
+    const remote = await sb.admin.getPath('notes.txt');
+    const first = (await sb.admin.file(remote.id)).revisions.find((r) => r.version === 1)!;
+    const doc = await vscode.workspace.openTextDocument(uriOf('notes.txt'));
+    await vscode.window.showTextDocument(doc);
+    const ui = new TestUserInput();
+    try {
+      ui.pick('Version 1', /Versions of notes\.txt/).pick(/Keep(ing)? Forever/).answer(/./, undefined);
+      await ui.run('koodrive.showRevisions');
+    } finally {
+      ui.dispose();
+    }
+    const kept = (await sb.admin.file(remote.id)).revisions.find((r) => r.revisionId === first.revisionId);
+    assert.strictEqual(kept?.keepForever, !first.keepForever, 'the version of the file in the active editor changed');
   });
 
   it('a clean open document reloads when the file changes elsewhere (re-check on the poll)', async () => {

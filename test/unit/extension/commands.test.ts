@@ -244,6 +244,7 @@ describe('commands against the sandbox', function () {
       await assert.rejects(run(w, 'koodrive.deleteItems', node), (e: unknown) => KooDriveError.is(e, 'Cancelled'));
       w.prompts.expectConfirm('deleteItems.confirm', true, (o) => {
         assert.equal(o.message, 'Move "Reports" to the KooDrive recycle bin?');
+        assert.equal(o.detail, 'You can restore it from the recycle bin in KooDrive.', 'singular for one item');
         assert.equal(o.confirmLabel, 'Move to Recycle Bin');
       });
       await run(w, 'koodrive.deleteItems', node, [node]);

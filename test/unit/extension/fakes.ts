@@ -220,6 +220,10 @@ export class FakeHost implements HostPort {
     return this.active;
   }
 
+  activeRemoteUri(): { scheme: string; authority: string; path: string } | undefined {
+    return undefined;
+  }
+
   async saveIfDirty(p: string): Promise<void> {
     this.saved.push(p);
   }

@@ -9,11 +9,13 @@ import * as path from 'node:path';
 import type { Space } from '../../../src/core/api/models';
 import { KooDriveError } from '../../../src/core/errors';
 import { recycleItems } from '../../../src/core/organize/organizeItems';
+import { sha256Tag } from '../../../src/core/remoteFs/contentTag';
 import { DriveChange, DriveChanges } from '../../../src/core/remoteFs/driveChanges';
 import { PathResolver } from '../../../src/core/remoteFs/pathResolver';
 import { RemoteFileSystem } from '../../../src/core/remoteFs/remoteFileSystem';
 import { RemoteFsError } from '../../../src/core/remoteFs/remoteFsErrors';
 import { RemotePath } from '../../../src/core/remoteFs/remotePath';
+import { describeFsError } from '../../../src/extension/remoteFs/fsErrorMapping';
 import { sha256, startWorld, World } from '../../integration/helpers';
 
 describe('remoteFs RemoteFileSystem (sandbox)', function () {
@@ -106,18 +108,62 @@ describe('remoteFs RemoteFileSystem (sandbox)', function () {
     // Someone else saves a version.
     await fs.writeFile(p, { bytes: Buffer.from('theirs\n') }, { create: false, overwrite: true });
     await assert.rejects(
-      fs.writeFile(p, { bytes: Buffer.from('mine, edited\n') }, { create: false, overwrite: true, expectedSha256: [first.sha256] }),
+      fs.writeFile(p, { bytes: Buffer.from('mine, edited\n') }, { create: false, overwrite: true, expected: [sha256Tag(first.sha256)] }),
       (e) => KooDriveError.is(e, 'RemoteChanged'),
     );
     assert.equal(stored(first.fileId).toString(), 'theirs\n');
     assert.equal(revisions(first.fileId), 2);
-    const ok = await fs.writeFile(p, { bytes: Buffer.from('mine, edited\n') }, { create: false, overwrite: true, expectedSha256: [sha256(Buffer.from('theirs\n'))] });
+    const ok = await fs.writeFile(p, { bytes: Buffer.from('mine, edited\n') }, { create: false, overwrite: true, expected: [sha256Tag(sha256(Buffer.from('theirs\n')))] });
     assert.equal(ok.outcome, 'revised');
     assert.equal(revisions(first.fileId), 3);
     // A precondition on a file that is gone: refused, unless missing is fine.
-    await assert.rejects(fs.writeFile(at('Documents', 'gone.txt'), { bytes: Buffer.from('x') }, { create: true, overwrite: true, expectedSha256: [first.sha256] }), (e) => KooDriveError.is(e, 'RemoteChanged'));
-    const recreated = await fs.writeFile(at('Documents', 'gone.txt'), { bytes: Buffer.from('x') }, { create: true, overwrite: true, expectedSha256: [first.sha256], missingOk: true });
+    await assert.rejects(fs.writeFile(at('Documents', 'gone.txt'), { bytes: Buffer.from('x') }, { create: true, overwrite: true, expected: [sha256Tag(first.sha256)] }), (e) => KooDriveError.is(e, 'RemoteChanged'));
+    const recreated = await fs.writeFile(at('Documents', 'gone.txt'), { bytes: Buffer.from('x') }, { create: true, overwrite: true, expected: [sha256Tag(first.sha256)], missingOk: true });
     assert.equal(recreated.outcome, 'created');
+  });
+
+  it('a file listed without a SHA-256: the condition compares size, edit time and revision, never "always equal"', async () => {
+    const p = at('Documents', 'no-sha.txt');
+    await fs.writeFile(p, { bytes: Buffer.from('mine 1\n') }, { create: true, overwrite: true });
+    w.sandbox.setOmitFileSha256(true);
+    try {
+      const opened = await fs.stat(p);
+      assert.equal(opened.sha256, undefined, 'the sandbox sends no sha256 now');
+      // Someone else saves content of the same size.
+      const theirs = await fs.writeFile(p, { bytes: Buffer.from('their 2\n') }, { create: false, overwrite: true });
+      await assert.rejects(
+        fs.writeFile(p, { bytes: Buffer.from('mine 3\n') }, { create: false, overwrite: true, expected: [opened.contentTag] }),
+        (e) => KooDriveError.is(e, 'RemoteChanged'),
+      );
+      assert.equal(stored(theirs.fileId).toString(), 'their 2\n', 'their version is untouched');
+      // Against what is there now, the save goes through.
+      const now = await fs.stat(p);
+      const ok = await fs.writeFile(p, { bytes: Buffer.from('mine 3\n') }, { create: false, overwrite: true, expected: [now.contentTag] });
+      assert.equal(ok.outcome, 'revised');
+      assert.equal(stored(theirs.fileId).toString(), 'mine 3\n');
+    } finally {
+      w.sandbox.setOmitFileSha256(false);
+    }
+  });
+
+  it('a file put in the recycle bin elsewhere is absent although the listing is cached: stat says NotFound, a save creates it again', async () => {
+    const gone = await fs.writeFile(at('Documents', 'binned-elsewhere.txt'), { bytes: Buffer.from('old\n') }, { create: true, overwrite: true });
+    const opened = await fs.stat(at('Documents', 'binned-elsewhere.txt')); // Documents listed and cached (long TTL)
+    const out = await recycleItems(w.drive.client, w.personal, [{ fileId: gone.fileId }]); // someone else, not through fs
+    assert.equal(out.resultCode, 1);
+    await assert.rejects(fs.stat(at('Documents', 'binned-elsewhere.txt')), (e) => KooDriveError.is(e, 'NotFound'));
+
+    const saved = await fs.writeFile(at('Documents', 'binned-too.txt'), { bytes: Buffer.from('old\n') }, { create: true, overwrite: true });
+    const seen = await fs.stat(at('Documents', 'binned-too.txt')); // cached again
+    await recycleItems(w.drive.client, w.personal, [{ fileId: saved.fileId }]);
+    // The editor's save of a file whose tab is still open: create allowed, missing is fine.
+    const again = await fs.writeFile(at('Documents', 'binned-too.txt'), { bytes: Buffer.from('mine\n') }, {
+      create: true, overwrite: true, expected: [seen.contentTag, opened.contentTag], missingOk: true,
+    });
+    assert.equal(again.outcome, 'created');
+    assert.notEqual(again.fileId, saved.fileId);
+    assert.equal(stored(again.fileId).toString(), 'mine\n');
+    assert.equal(w.sandbox.store.getFile(saved.fileId)!.recycled, true, 'the recycled one stays restorable');
   });
 
   it('creates parent folders on request, and directories with createDirectory', async () => {
@@ -147,6 +193,23 @@ describe('remoteFs RemoteFileSystem (sandbox)', function () {
     assert.equal(w.sandbox.store.getFile(b.fileId)!.name, 'renamed-too.txt');
     assert.equal(w.sandbox.store.getFile(a.fileId)!.recycled, true, 'the replaced file is in the recycle bin');
     await assert.rejects(fs.rename(at('Documents'), at('Documents', 'Sub', 'Documents')), (e) => KooDriveError.is(e, 'InvalidInput'));
+  });
+
+  it('a move KooDrive refuses for the item keeps its reason: name taken → FileExists, no permission → NoPermissions, nothing moved', async () => {
+    const f = await fs.writeFile(at('Documents', 'refused-move.txt'), { bytes: Buffer.from('r') }, { create: true, overwrite: true });
+    const target = await fs.createDirectory(at('Documents', 'Refusing target'));
+    const cases = [
+      { apiCode: '13000405', code: 'Conflict', kind: 'FileExists' },
+      { apiCode: '13000410', code: 'PermissionDenied', kind: 'NoPermissions' },
+    ] as const;
+    for (const c of cases) {
+      const [fault] = [w.sandbox.faults.add({ match: { target: 'api', path: '/jobs', fileId: f.fileId }, action: { kind: 'failItem', code: c.apiCode } })];
+      const err = await fs.rename(at('Documents', 'refused-move.txt'), at('Documents', 'Refusing target', 'refused-move.txt')).then(() => undefined, (e: unknown) => e);
+      assert.equal(w.sandbox.faults.firings(fault).length, 1, 'the move job met the fault');
+      assert.ok(KooDriveError.is(err, c.code), `${c.apiCode}: ${String(err)}`);
+      assert.equal(describeFsError(err).kind, c.kind, `${c.apiCode} reaches the Explorer as ${c.kind}`);
+      assert.notEqual(w.sandbox.store.getFile(f.fileId)!.parentId, target.id, 'not moved');
+    }
   });
 
   it("a move refused by KooDrive fails with that item's own error, not a generic job failure", async () => {
