@@ -8,6 +8,8 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createCliContext } from '../../src/cli/context';
+import * as uploadCommand from '../../src/cli/commands/upload';
 import { CLI_PATH, startWorld, World } from './helpers';
 
 const CLI = process.env.KOODRIVE_TEST_CLI ?? CLI_PATH;
@@ -100,5 +102,25 @@ describe('koodrive upload/download --json: one streamed array, same shape as bef
     const skip = await cli(w, ['download', `${w.personal.containerId}:/many`, '--to', to, '--conflict', 'skip', '--json']);
     assert.equal(skip.code, 0, skip.stderr);
     assert.equal((check('downloadSkip', skip) as Array<{ status: string }>).filter((e) => e.status === 'skipped').length, FILES);
+  });
+
+  it('upload --json writes each entry as its own piece while the run goes, not one document at the end', async () => {
+    const flags = { json: true, verbose: false, endpoint: w.sandbox.url, token: w.sandbox.token, userId: w.sandbox.userId };
+    const ctx = createCliContext(flags, new AbortController().signal);
+    const pieces: string[] = [];
+    ctx.out = (t) => void pieces.push(t);
+    ctx.write = (t) => void pieces.push(t);
+    const prev = process.env.KOODRIVE_STATE_DIR;
+    process.env.KOODRIVE_STATE_DIR = path.join(w.tmp, 'cli-state-inproc');
+    try {
+      await uploadCommand.run(ctx, [path.join(src, 'sub'), '--container', w.personal.containerId]);
+    } finally {
+      if (prev === undefined) delete process.env.KOODRIVE_STATE_DIR;
+      else process.env.KOODRIVE_STATE_DIR = prev;
+      await ctx.dispose();
+    }
+    const files = fs.readdirSync(path.join(src, 'sub')).length;
+    assert.equal(pieces.length, files + 1, 'one piece per file, then the closing bracket');
+    assert.deepEqual(JSON.parse(pieces.join('')).length, files);
   });
 });
