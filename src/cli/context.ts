@@ -32,6 +32,8 @@ export interface CliContext {
   /** Path of dist/hashWorker.js next to this bundle. */
   hashWorkerPath: string;
   out(text: string): void;
+  /** Writes `text` to stdout as is (no newline added): a document streamed in pieces (JsonArrayWriter). */
+  write(text: string): void;
   err(text: string): void;
   /** True when stderr is a terminal (progress bars). */
   isTty: boolean;
@@ -88,6 +90,7 @@ export function createCliContext(flags: GlobalFlags, signal: AbortSignal): CliCo
       for (const fn of cleanups.splice(0).reverse()) await fn();
     },
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    write: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   };
   return ctx;

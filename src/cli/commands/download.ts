@@ -9,6 +9,7 @@ import { resolveDownloadItems } from '../../core/download/resolveDownloadItems';
 import type { DriveItem } from '../../core/api/models';
 import { CliContext, formatBytes } from '../context';
 import { downloadRecordsFor } from '../hashing';
+import { JsonArrayWriter } from '../jsonArrayWriter';
 import { parseChoice, parsePositiveInt } from '../parse';
 import { resolveTargets } from '../targets';
 import { usageError } from '../usage';
@@ -63,7 +64,26 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   };
   const line = new ProgressLine(ctx.isTty && !ctx.flags.json && !quiet);
   const started = Date.now();
-  let files: DownloadFileResult[];
+  // --json: each entry is written as its file settles (one JSON array, nothing kept per downloaded file); the text report keeps them for its listing.
+  const json = ctx.flags.json ? new JsonArrayWriter((chunk) => ctx.write(chunk)) : undefined;
+  const entries: Entry[] = [];
+  let total = 0;
+  let interrupted = false;
+  const failedCodes = new Set<string | undefined>();
+  let failedCount = 0;
+  const add = (r: DownloadFileResult): void => {
+    total++;
+    if (r.status === 'failed') {
+      failedCount++;
+      failedCodes.add(r.error?.code);
+      if (r.error?.retryable) interrupted = true;
+    }
+    const e = toEntry(r, ctx.redact);
+    if (json) json.push(e);
+    else entries.push(e);
+  };
+  // Results already written through onFileDone (failed ones only: the summary keeps no others with keepResults 'failed').
+  const written = new Set<DownloadFileResult>();
   // A note in the state directory while it runs, so `koodrive transfers` finds an interrupted download.
   const forget = await downloadRecordsFor().begin({ targetDir, containerId: space.containerId, items: resolved.items.map((i) => ({ fileId: i.id, name: i.name })) })
     .catch((e: unknown) => {
@@ -71,24 +91,34 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
       return undefined;
     });
   try {
+    for (const f of resolved.failures) add(f);
     const summary = await downloadFiles(drive, space, resolved.items, {
       targetDir, conflict, concurrency, signal: ctx.signal, onProgress: (e) => line.update(e),
+      ...(json ? {
+        keepResults: 'failed' as const,
+        onFileDone: (r: DownloadFileResult) => {
+          add(r);
+          if (r.status === 'failed') written.add(r);
+        },
+      } : {}),
     });
-    files = [...resolved.failures, ...summary.files];
+    // Without --json: every file, in walk order. With it: what onFileDone did not report (items that could not be planned, folders that could not be created).
+    for (const f of summary.files) if (!written.has(f)) add(f);
+  } catch (e) {
+    // Stopped (cancelled, session expired): the entries already written still form one JSON document.
+    json?.abort();
+    throw e;
   } finally {
     line.done();
   }
   // Finished (failures included: they left no partial file worth resuming unless they were interrupted).
-  if (!files.some((f) => f.status === 'failed' && f.error?.retryable)) await forget?.();
+  if (!interrupted) await forget?.();
 
-  const entries = files.map((r) => toEntry(r, ctx.redact));
-  if (ctx.flags.json) ctx.out(JSON.stringify(entries));
+  if (json) json.close();
   else report(ctx, entries, targetDir, Date.now() - started, quiet);
-  const failed = entries.filter((e) => e.status === 'failed');
-  if (failed.length > 0) {
-    const codes = new Set(failed.map((f) => f.error?.code));
-    const code = codes.size === 1 ? (failed[0].error?.code as KooDriveError['code']) : 'ApiError';
-    throw new KooDriveError(code ?? 'ApiError', `${failed.length} of ${entries.length} file(s) could not be downloaded`, { subject: 'partial' });
+  if (failedCount > 0) {
+    const code = failedCodes.size === 1 ? ([...failedCodes][0] as KooDriveError['code'] | undefined) : 'ApiError';
+    throw new KooDriveError(code ?? 'ApiError', `${failedCount} of ${total} file(s) could not be downloaded`, { subject: 'partial' });
   }
 }
 

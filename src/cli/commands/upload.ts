@@ -7,10 +7,11 @@ import { checkRemoteName } from '../../core/remoteNames';
 import { checkPartSize, planParts } from '../../core/upload/partPlan';
 import { uploadFile, UploadResult } from '../../core/upload/uploadFile';
 import type { ConflictPolicy } from '../../core/upload/uploadTarget';
-import { uploadFolder } from '../../core/upload/uploadFolder';
+import { FileOutcome, uploadFolder } from '../../core/upload/uploadFolder';
 import { CliContext, formatBytes } from '../context';
 import { uploadDepsFor, uploadRunMarksFor } from '../hashing';
 import { parseByteSize, parseChoice, parsePositiveInt } from '../parse';
+import { JsonArrayWriter } from '../jsonArrayWriter';
 import { ProgressBar } from '../progressBar';
 import { resolveFolder } from '../targets';
 import { usageError } from '../usage';
@@ -79,33 +80,52 @@ export async function run(ctx: CliContext, argv: string[]): Promise<void> {
   }) : false;
   const bar = new ProgressBar(ctx.isTty && !ctx.flags.json && !quiet);
   const common = { partSize, concurrency, signal: ctx.signal, onProgress: (e: Parameters<typeof bar.update>[0]) => bar.update(e) };
+  // --json: each entry is written as its file settles (one JSON array, nothing kept per file); the text report keeps them for its listing.
+  const json = ctx.flags.json ? new JsonArrayWriter((chunk) => ctx.write(chunk)) : undefined;
   const entries: Entry[] = [];
+  let total = 0;
+  let bad = 0;
+  const add = (e: Entry): void => {
+    total++;
+    if (e.status === 'failed' || e.status === 'not-uploaded') bad++;
+    if (json) json.push(e);
+    else entries.push(e);
+  };
   const started = Date.now();
   try {
     for (const t of targets) {
       if (t.isDir) {
         const s = await uploadFolder(deps, t.path, { space, parentFolderId }, {
           ...common, conflict, again, exclude: values.exclude, useGitignore: !values['no-gitignore'],
+          ...(json ? { keepOutcomes: false, onFileDone: (f: FileOutcome) => add(fromOutcome(f, ctx.redact)) } : {}),
         });
-        for (const f of s.files) entries.push(f.status === 'uploaded' ? fromResult(f.result) : failed(f.localPath, f.error, ctx.redact));
-        for (const k of s.skipped) if (k.reason !== 'excluded') entries.push({ status: 'not-uploaded', localPath: k.absPath, reason: k.reason, message: k.message });
+        for (const f of s.files) add(fromOutcome(f, ctx.redact));
+        for (const k of s.skipped) if (k.reason !== 'excluded') add({ status: 'not-uploaded', localPath: k.absPath, reason: k.reason, message: k.message });
       } else {
         try {
-          entries.push(fromResult(await uploadFile(deps, t.path, { kind: 'file', space, parentFolderId, conflict, again }, common)));
+          add(fromResult(await uploadFile(deps, t.path, { kind: 'file', space, parentFolderId, conflict, again }, common)));
         } catch (e) {
           // An expired session fails every later file too: one clear "sign in again" instead.
           if (isCancellation(e) || KooDriveError.is(e, 'AuthRequired') || targets.length === 1) throw e;
-          entries.push(failed(t.path, e, ctx.redact));
+          add(failed(t.path, e, ctx.redact));
         }
       }
     }
+  } catch (e) {
+    // Stopped (cancelled, session expired): the entries already written still form one JSON document.
+    json?.abort();
+    throw e;
   } finally {
     bar.done();
   }
-  report(ctx, entries, Date.now() - started, quiet);
-  const bad = entries.filter((e) => e.status === 'failed' || e.status === 'not-uploaded').length;
-  if (bad) throw new KooDriveError('ApiError', `${bad} of ${entries.length} file(s) were not uploaded`, { subject: 'partial' });
+  if (json) json.close();
+  else report(ctx, entries, Date.now() - started, quiet);
+  if (bad) throw new KooDriveError('ApiError', `${bad} of ${total} file(s) were not uploaded`, { subject: 'partial' });
   await marks?.end(runKey).catch(() => undefined);
+}
+
+function fromOutcome(f: FileOutcome, redact: (text: string) => string): Entry {
+  return f.status === 'uploaded' ? fromResult(f.result) : failed(f.localPath, f.error, redact);
 }
 
 function fromResult(r: UploadResult): Entry {
@@ -121,12 +141,8 @@ function failed(localPath: string, e: unknown, redact: (text: string) => string)
   return { status: 'failed', localPath, error: { code: err.code, message: redact(err.message) } };
 }
 
-/** `quiet`: only what was not uploaded (on stderr). */
+/** The text report (not --json). `quiet`: only what was not uploaded (on stderr). */
 function report(ctx: CliContext, entries: Entry[], ms: number, quiet: boolean): void {
-  if (ctx.flags.json) {
-    ctx.out(JSON.stringify(entries));
-    return;
-  }
   let bytes = 0;
   for (const e of entries) {
     if (e.status === 'failed') ctx.err(`✗ ${e.localPath}: ${e.error.message}`);

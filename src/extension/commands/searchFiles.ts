@@ -60,9 +60,9 @@ export async function searchFiles(s: Services, node?: unknown): Promise<void> {
   // Open: a private copy, opened in an editor (linked, so "Save as New Revision" works from it).
   const dir = path.join(s.tempDir, 'open', `${result.item.id}-${Date.now()}`);
   const outcome = await runDownload(s, selection, dir);
-  const local = outcome.results.find((f) => f.status === 'downloaded')?.localPath;
+  const local = outcome.firstDownloaded?.localPath;
   if (!local) {
-    const failed = outcome.results.find((f) => f.error)?.error;
+    const failed = outcome.failures.find((f) => f.error)?.error;
     throw failed ?? new KooDriveError('ApiError', l10n.t('Could not open {0}.', result.item.name));
   }
   await s.search.openFile(local);

@@ -20,8 +20,13 @@ export interface DownloadSelection {
   parentId?: string;
 }
 
+/** How a run went, in counts: nothing is kept per downloaded file, only the failures and the first file downloaded. */
 export interface DownloadOutcome {
-  results: DownloadFileResult[];
+  /** Files settled (downloaded, skipped, failed). */
+  total: number;
+  /** The first file downloaded (the one-file message names it; "Open" opens it). */
+  firstDownloaded?: DownloadFileResult;
+  failures: DownloadFileResult[];
   downloaded: number;
   skipped: number;
   failed: number;
@@ -31,7 +36,7 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
   await s.session.connection(); // signed out: ask to sign in before queueing anything
   const policy = s.settings().download.conflictPolicy;
   const onlyFiles = selection.every((sel) => !sel.item.isFolder);
-  const outcome: DownloadOutcome = { results: [], downloaded: 0, skipped: 0, failed: 0 };
+  const outcome = newDownloadOutcome();
   const request: DownloadRunRequest = { kind: 'download', targetDir, policy, selection: selection.map((sel) => ({ space: sel.space, item: sel.item, parentId: sel.parentId })) };
   const name = selection.length === 1 ? selection[0].item.name : l10n.t('{0} items', selection.length);
 
@@ -43,10 +48,7 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
       onFileStart: (subject, size) => tracker.fileStarted(subject, size),
       onProgress: throttled.onProgress,
       onDownloaded: (r) => {
-        outcome.results.push(r);
-        if (r.status === 'downloaded') outcome.downloaded++;
-        else if (r.status === 'skipped') outcome.skipped++;
-        else outcome.failed++;
+        noteDownloaded(outcome, r);
         if (r.localPath) tracker.fileFinished(r.localPath, r.status === 'failed' ? 'failed' : r.status === 'skipped' ? 'skipped' : 'done', r.size);
         throttled.update();
       },
@@ -62,9 +64,9 @@ export async function runDownload(s: Services, selection: readonly DownloadSelec
 
 /** One failed file is thrown (the wrapper shows it); otherwise a summary. */
 export async function reportDownload(s: Services, targetDir: string, outcome: DownloadOutcome): Promise<void> {
-  const { results, downloaded, skipped, failed } = outcome;
-  if (failed > 0 && results.length === 1) {
-    const err = results[0].error;
+  const { total, downloaded, skipped, failed } = outcome;
+  if (failed > 0 && total === 1) {
+    const err = outcome.failures[0]?.error;
     if (err) throw err;
   }
   const tail = skipped > 0 ? ` ${l10n.t('{0} skipped (already there).', skipped)}` : '';
@@ -73,13 +75,31 @@ export async function reportDownload(s: Services, targetDir: string, outcome: Do
     return;
   }
   if (failed === 0) {
-    const message = downloaded === 1 && results.length === 1
-      ? l10n.t('Downloaded {0} to {1}.', path.basename(results[0].localPath ?? results[0].remotePath), targetDir)
+    const one = outcome.firstDownloaded;
+    const message = downloaded === 1 && total === 1 && one
+      ? l10n.t('Downloaded {0} to {1}.', path.basename(one.localPath ?? one.remotePath), targetDir)
       : l10n.t('Downloaded {0} files to {1}.', downloaded, targetDir);
     void s.notifier.info(message + tail);
     return;
   }
   const logLabel = l10n.t('Show log');
-  const chosen = await s.notifier.warn(l10n.t('Downloaded {0} of {1} files to {2}; {3} failed.', downloaded, results.length, targetDir, failed) + tail, logLabel);
+  const chosen = await s.notifier.warn(l10n.t('Downloaded {0} of {1} files to {2}; {3} failed.', downloaded, total, targetDir, failed) + tail, logLabel);
   if (chosen === logLabel) s.host.showLog();
+}
+
+export function newDownloadOutcome(): DownloadOutcome {
+  return { total: 0, failures: [], downloaded: 0, skipped: 0, failed: 0 };
+}
+
+/** Counts one settled file; keeps it only when it failed (or is the first downloaded). */
+export function noteDownloaded(outcome: DownloadOutcome, r: DownloadFileResult): void {
+  outcome.total++;
+  if (r.status === 'downloaded') {
+    outcome.downloaded++;
+    outcome.firstDownloaded ??= r;
+  } else if (r.status === 'skipped') outcome.skipped++;
+  else {
+    outcome.failed++;
+    outcome.failures.push(r);
+  }
 }

@@ -30,8 +30,19 @@ export interface UploadFailure {
   fromFolder?: string;
 }
 
+/**
+ * How a run went, in counts: nothing is kept per uploaded file (a run of
+ * 100 000 files holds its failures and one result), only what the summary
+ * and Retry Failed need.
+ */
 export interface UploadOutcome {
-  uploaded: UploadResult[];
+  /** Files uploaded, flash uploads and identical files skipped included. */
+  uploaded: number;
+  /** Of them: by flash upload; identical file already there. */
+  flash: number;
+  same: number;
+  /** The first file uploaded (the one-file message names it). */
+  first?: UploadResult;
   failed: UploadFailure[];
   /** Files left out by exclude rules, symlinks, unreadable entries. */
   leftOut: number;
@@ -49,7 +60,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
   const settings = s.settings();
   const dest = req.destination;
   const paths = dedupe(req.paths);
-  const outcome: UploadOutcome = { uploaded: [], failed: [], leftOut: 0, files: 0 };
+  const outcome = newUploadOutcome();
   const request: UploadRunRequest = {
     kind: 'upload', paths, destination: dest, conflict: req.folderConflict ?? settings.upload.conflictPolicy,
     exclude: settings.upload.exclude, partSize: settings.upload.partSize, concurrency: settings.upload.concurrency,
@@ -63,7 +74,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
       onFileStart: (p, size) => tracker.fileStarted(p, size),
       onProgress: throttled.onProgress,
       onUploaded: (r) => {
-        outcome.uploaded.push(r);
+        noteUploaded(outcome, r);
         tracker.fileFinished(r.localPath, r.rapidUpload ? 'flash' : r.skipped ? 'skipped' : 'done', r.size);
         throttled.update();
       },
@@ -86,7 +97,7 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
     });
     try {
       const end = await s.transfers.watch(run.id, signal, 'Upload');
-      outcome.files = Math.max(end.totals.files ?? 0, outcome.uploaded.length + outcome.failed.length);
+      outcome.files = Math.max(end.totals.files ?? 0, outcome.uploaded + outcome.failed.length);
     } finally {
       sub.dispose();
       throttled.flush();
@@ -103,11 +114,9 @@ export async function runUpload(s: Services, req: UploadRequest): Promise<Upload
  */
 export async function reportUpload(s: Services, req: UploadRequest, outcome: UploadOutcome): Promise<void> {
   const dest = req.destination.path;
-  const { uploaded, failed } = outcome;
+  const { uploaded, failed, flash, same } = outcome;
   // Nothing worked and there is one reason (one file, or a folder that could not be created): show that error.
-  if (uploaded.length === 0 && failed.length === 1) throw failed[0].error;
-  const flash = uploaded.filter((r) => r.rapidUpload).length;
-  const same = uploaded.filter((r) => r.skipped).length;
+  if (uploaded === 0 && failed.length === 1) throw failed[0].error;
   const extras: string[] = [];
   if (flash > 0) extras.push(l10n.t('{0} by flash upload (KooDrive already had the content)', flash));
   if (same > 0) extras.push(l10n.t('{0} already there (identical)', same));
@@ -115,21 +124,21 @@ export async function reportUpload(s: Services, req: UploadRequest, outcome: Upl
   const tail = extras.length ? ` (${extras.join('; ')})` : '';
 
   if (failed.length === 0) {
-    if (uploaded.length === 1 && outcome.files === 1) {
-      const r = uploaded[0];
+    if (uploaded === 1 && outcome.files === 1 && outcome.first) {
+      const r = outcome.first;
       const message = r.skipped ? l10n.t('{0} is already in {1} (identical file).', r.fileName, dest)
         : r.rapidUpload ? l10n.t('Uploaded {0} to {1} by flash upload: KooDrive already had the content.', r.fileName, dest)
         : l10n.t('Uploaded {0} to {1}.', r.fileName, dest);
       void s.notifier.info(message);
       return;
     }
-    void s.notifier.info(l10n.t('Uploaded {0} files to {1}.', uploaded.length, dest) + tail);
+    void s.notifier.info(l10n.t('Uploaded {0} files to {1}.', uploaded, dest) + tail);
     return;
   }
   const retryLabel = l10n.t('Retry Failed');
   const logLabel = l10n.t('Show log');
   const chosen = await s.notifier.warn(
-    l10n.t('Uploaded {0} of {1} files to {2}; {3} failed.', uploaded.length, uploaded.length + failed.length, dest, failed.length) + tail,
+    l10n.t('Uploaded {0} of {1} files to {2}; {3} failed.', uploaded, uploaded + failed.length, dest, failed.length) + tail,
     retryLabel, logLabel,
   );
   if (chosen === logLabel) s.host.showLog();
@@ -141,6 +150,18 @@ export async function reportUpload(s: Services, req: UploadRequest, outcome: Upl
     };
     await s.host.executeCommand('koodrive.uploadFiles', undefined, undefined, retry);
   }
+}
+
+export function newUploadOutcome(): UploadOutcome {
+  return { uploaded: 0, flash: 0, same: 0, failed: [], leftOut: 0, files: 0 };
+}
+
+/** Counts one uploaded file; keeps only the first result. */
+export function noteUploaded(outcome: UploadOutcome, r: UploadResult): void {
+  outcome.uploaded++;
+  if (r.rapidUpload) outcome.flash++;
+  if (r.skipped) outcome.same++;
+  outcome.first ??= r;
 }
 
 export function isUploadRequest(v: unknown): v is UploadRequest {

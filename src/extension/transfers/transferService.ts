@@ -24,11 +24,12 @@ import type { ResumeStore } from '../../core/upload/resumeStore';
 import type { ConflictPolicy } from '../../core/upload/uploadTarget';
 import type { Session } from '../auth/session';
 import type { DownloadConflictPolicy } from '../settings';
-import type { FileLink, LinkStore } from '../stores/linkStore';
+import type { LinkStore } from '../stores/linkStore';
 import type { RemoteFolderRef } from '../stores/recentPlaces';
 import { conflictAsker } from '../ui/conflictPrompt';
 import type { Prompts } from '../ui/prompts';
 import { spaceKey } from '../views/treeNodes';
+import { LinkBatch } from './linkBatch';
 
 export interface UploadRunRequest {
   kind: 'upload';
@@ -170,7 +171,7 @@ export class TransferService {
     const conn = await s.session.connection();
     const deps: UploadDeps = { client: conn.client, dispatcher: conn.dispatcher, hasher: s.hasher, resumeStore: s.resumeStore, logger: s.logger };
     const dest = req.destination;
-    const links: Array<Omit<FileLink, 'linkedAt'>> = [];
+    const links = new LinkBatch((l) => s.links.setMany(l), (e) => s.logger.warn(`Could not remember uploaded files: ${(e as Error).message}`));
     s.logger.info(`Uploading ${req.paths.length} item(s) to ${dest.path} (${dest.space.containerId}/${dest.folderId})`);
     try {
       await runUploadJob(deps, {
@@ -180,7 +181,7 @@ export class TransferService {
         onFileStart: (p, size) => watcher()?.onFileStart?.(p, size),
         onProgress: (ev) => watcher()?.onProgress?.(ev),
         onUploaded: (r, parentId) => {
-          links.push({ localPath: r.localPath, fileId: r.fileId, space: dest.space, name: r.fileName, parentId });
+          links.add({ localPath: r.localPath, fileId: r.fileId, space: dest.space, name: r.fileName, parentId });
           s.logger.info(`Uploaded ${r.localPath} → ${r.fileName} (${r.fileId})${r.rapidUpload ? ' by flash upload' : ''}${r.skipped ? ', identical file already there' : ''}${r.resumed ? ', resumed' : ''}`);
           watcher()?.onUploaded?.(r);
         },
@@ -194,7 +195,7 @@ export class TransferService {
         },
       });
     } finally {
-      await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember uploaded files: ${(e as Error).message}`));
+      await links.flush();
       s.tree.refreshFolder(dest.space, dest.folderId);
     }
   }
@@ -213,7 +214,7 @@ export class TransferService {
       groups.set(key, g);
       parentOf.set(`${key}/${sel.item.id}`, sel.parentId);
     }
-    const links: Array<Omit<FileLink, 'linkedAt'>> = [];
+    const links = new LinkBatch((l) => s.links.setMany(l), (e) => s.logger.warn(`Could not remember downloaded files: ${(e as Error).message}`));
     s.logger.info(`Downloading ${req.selection.length} item(s) to ${req.targetDir} (conflicts: ${req.policy})`);
     if (req.selection.every((sel) => !sel.item.isFolder)) {
       ctx.setTotals({ files: req.selection.length, bytes: req.selection.reduce((n, sel) => n + sel.item.size, 0) });
@@ -235,7 +236,7 @@ export class TransferService {
             ctx.fileSettled(subject, { ok: true, bytes: r.size, noTransfer: r.status === 'skipped' }, r.fileId);
             s.logger.info(`${r.status === 'downloaded' ? 'Downloaded' : 'Skipped'} ${r.remotePath} → ${r.localPath}${r.resumedFrom ? ` (resumed at ${r.resumedFrom} bytes)` : ''}`);
             if (r.status === 'downloaded' && r.localPath) {
-              links.push({ localPath: r.localPath, fileId: r.fileId, space, name: r.localPath.split(/[\\/]/).pop() ?? r.remotePath, parentId: parentOf.get(`${spaceKey(space)}/${r.fileId}`) });
+              links.add({ localPath: r.localPath, fileId: r.fileId, space, name: r.localPath.split(/[\\/]/).pop() ?? r.remotePath, parentId: parentOf.get(`${spaceKey(space)}/${r.fileId}`) });
             }
           }
           watcher()?.onDownloaded?.(r);
@@ -264,7 +265,7 @@ export class TransferService {
         for (const r of summary.files) if (r.status === 'failed' && !failedStarted.has(r.fileId)) settle(r);
       }
     } finally {
-      await s.links.setMany(links).catch((e: unknown) => s.logger.warn(`Could not remember downloaded files: ${(e as Error).message}`));
+      await links.flush();
     }
   }
 

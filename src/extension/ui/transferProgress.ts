@@ -13,6 +13,9 @@ import { l10n } from '../l10n';
 import { formatBytes, formatSpeed, percent } from './format';
 import type { ProgressReport } from './progress';
 
+/** Events closer together than this add no speed sample. */
+const SAMPLE_EVERY_MS = 100;
+
 export type FileFinish = 'done' | 'flash' | 'skipped' | 'failed';
 
 interface FileState {
@@ -21,7 +24,6 @@ interface FileState {
   hashed: number;
   /** Bytes sent or received. */
   moved: number;
-  finished?: FileFinish;
 }
 
 export interface TransferSnapshot {
@@ -30,17 +32,36 @@ export interface TransferSnapshot {
   percent?: number;
 }
 
+/**
+ * State bounded by the files in flight: an entry per file being transferred
+ * and per failed file; the settled ones are only counted (files and bytes).
+ * Every event costs O(1) (a finish: O(files in flight)), so a run of 100 000
+ * files neither grows this nor slows each event down.
+ */
 export class TransferTracker {
-  private readonly files = new Map<string, FileState>();
+  /** Files in flight, in the order they started. */
+  private readonly inFlight = new Map<string, FileState>();
+  /** Failed files: subject → size. */
+  private readonly failedFiles = new Map<string, number>();
+  /** Downloads whose last byte arrived (counted done) but not yet reported settled. */
+  private readonly doneEarly = new Map<string, number>();
+  private readonly finished = { done: 0, flash: 0, failed: 0, skipped: 0 };
+  /** Sizes of the settled files. */
+  private finishedBytes = 0;
+  /** Bytes the settled files moved over the network (flash and skipped moved none). */
+  private finishedMoved = 0;
+  /** Sum of `moved` over the files in flight. */
+  private inFlightMoved = 0;
   private current?: string;
   private totalFiles?: number;
   private totalBytes?: number;
   private readonly speed: SpeedSampler;
+  private lastSampleAt = -Infinity;
 
   constructor(
     private readonly direction: 'upload' | 'download',
     totals: { files?: number; bytes?: number } = {},
-    now: () => number = Date.now,
+    private readonly now: () => number = Date.now,
   ) {
     this.speed = new SpeedSampler(now);
     this.totalFiles = totals.files;
@@ -54,55 +75,69 @@ export class TransferTracker {
 
   fileStarted(subject: string, size: number): void {
     const f = this.file(subject, size);
+    if (!f) return;
     f.size = size;
     this.current = subject;
   }
 
   onProgress(ev: ProgressEvent): void {
     const f = this.file(ev.subject, ev.bytesTotal);
+    if (!f) return; // already counted done (a download verifying its last byte)
     f.size = ev.bytesTotal;
     f.phase = ev.phase;
+    const before = f.moved;
     if (ev.phase === 'hashing') f.hashed = ev.bytesDone;
     else if (ev.phase === 'uploading' || ev.phase === 'downloading') f.moved = ev.bytesDone;
     else f.moved = f.size;
-    if (!f.finished) this.current = ev.subject;
-    if (this.direction === 'download' && ev.phase === 'downloading' && ev.bytesDone >= ev.bytesTotal && !f.finished) f.finished = 'done';
+    this.inFlightMoved += f.moved - before;
+    this.current = ev.subject;
+    if (this.direction === 'download' && ev.phase === 'downloading' && ev.bytesDone >= ev.bytesTotal) {
+      this.settle(ev.subject, f, 'done');
+      this.doneEarly.set(ev.subject, f.size);
+    }
     this.sample();
   }
 
   fileFinished(subject: string, how: FileFinish, size?: number): void {
-    const f = this.file(subject, size ?? 0);
-    if (size !== undefined) f.size = size;
-    f.finished = how;
-    if (this.current === subject) this.current = this.latestUnfinished();
+    const early = this.doneEarly.get(subject);
+    if (early !== undefined) {
+      // Counted done when its last byte arrived: only a different outcome changes the counts.
+      this.doneEarly.delete(subject);
+      if (how !== 'done') {
+        this.finished.done--;
+        this.finishedBytes -= early;
+        this.finishedMoved -= early;
+        this.count(subject, how, size ?? early, how === 'failed' ? early : 0);
+      }
+    } else {
+      const f = this.file(subject, size ?? 0);
+      if (f) {
+        if (size !== undefined) f.size = size;
+        this.settle(subject, f, how);
+      }
+    }
     this.sample();
   }
 
   get counts(): { done: number; flash: number; failed: number; skipped: number } {
-    let done = 0, flash = 0, failed = 0, skipped = 0;
-    for (const f of this.files.values()) {
-      if (f.finished === 'done') done++;
-      else if (f.finished === 'flash') flash++;
-      else if (f.finished === 'failed') failed++;
-      else if (f.finished === 'skipped') skipped++;
-    }
-    return { done, flash, failed, skipped };
+    return { ...this.finished };
+  }
+
+  /** What the tracker keeps per file: the files in flight (in start order) and the failed ones. */
+  held(): { inFlight: string[]; failed: string[]; entries: number } {
+    return {
+      inFlight: [...this.inFlight.keys()], failed: [...this.failedFiles.keys()],
+      entries: this.inFlight.size + this.failedFiles.size + this.doneEarly.size,
+    };
   }
 
   snapshot(): TransferSnapshot {
-    let bytesDone = 0;
-    let finishedFiles = 0;
-    for (const f of this.files.values()) {
-      if (f.finished) {
-        finishedFiles++;
-        bytesDone += f.size;
-      } else {
-        bytesDone += f.moved;
-      }
-    }
+    const bytesDone = this.finishedBytes + this.inFlightMoved;
+    const { done, flash, failed, skipped } = this.finished;
+    const finishedFiles = done + flash + failed + skipped;
     const parts: string[] = [];
-    const cur = this.current ? this.files.get(this.current) : undefined;
-    if (this.current && cur && !cur.finished) parts.push(this.verb(path.basename(this.current), cur));
+    const cur = this.current ? this.inFlight.get(this.current) : undefined;
+    if (this.current && cur) parts.push(this.verb(path.basename(this.current), cur));
     const pct = this.totalBytes !== undefined && this.totalBytes > 0 ? percent(bytesDone, this.totalBytes)
       : this.totalBytes === 0 && this.totalFiles !== undefined ? percent(finishedFiles, this.totalFiles) : undefined;
     if (this.totalBytes !== undefined && this.totalBytes > 0) {
@@ -112,9 +147,9 @@ export class TransferTracker {
     }
     if (this.totalFiles !== undefined && this.totalFiles > 1) parts.push(l10n.t('{0} of {1} files', finishedFiles, this.totalFiles));
     else if (this.totalFiles === undefined && finishedFiles > 0) parts.push(l10n.t('{0} files done', finishedFiles));
+    this.sample(true);
     const speed = this.speed.speed();
     if (speed > 0) parts.push(formatSpeed(speed));
-    const { flash } = this.counts;
     if (flash > 0) parts.push(l10n.t('{0} by flash upload', flash));
     return { message: parts.join(' · '), percent: pct };
   }
@@ -127,33 +162,54 @@ export class TransferTracker {
     return this.direction === 'upload' ? l10n.t('Uploading {0}', name) : l10n.t('Downloading {0}', name);
   }
 
-  private file(subject: string, size: number): FileState {
-    let f = this.files.get(subject);
-    if (!f) {
-      f = { size, hashed: 0, moved: 0 };
-      this.files.set(subject, f);
+  /** The in-flight entry (a failed file started again leaves the failed ones); undefined for a download already counted done. */
+  private file(subject: string, size: number): FileState | undefined {
+    let f = this.inFlight.get(subject);
+    if (f) return f;
+    if (this.doneEarly.has(subject)) return undefined;
+    const failedSize = this.failedFiles.get(subject);
+    if (failedSize !== undefined) {
+      this.failedFiles.delete(subject);
+      this.finished.failed--;
+      this.finishedBytes -= failedSize;
     }
+    f = { size, hashed: 0, moved: 0 };
+    this.inFlight.set(subject, f);
     return f;
   }
 
+  /** Out of flight, into the counts. */
+  private settle(subject: string, f: FileState, how: FileFinish): void {
+    this.inFlight.delete(subject);
+    this.inFlightMoved -= f.moved;
+    this.count(subject, how, f.size, how === 'done' ? f.size : how === 'failed' ? f.moved : 0);
+    if (this.current === subject) this.current = this.latestUnfinished();
+  }
+
+  private count(subject: string, how: FileFinish, size: number, moved: number): void {
+    this.finished[how]++;
+    this.finishedBytes += size;
+    this.finishedMoved += moved;
+    if (how === 'failed') this.failedFiles.set(subject, size);
+  }
+
+  /** The file in flight that started last. */
   private latestUnfinished(): string | undefined {
     let last: string | undefined;
-    for (const [k, f] of this.files) if (!f.finished) last = k;
+    for (const k of this.inFlight.keys()) last = k;
     return last;
   }
 
-  /** Network bytes only: flash uploads and skipped files moved nothing. */
-  private movedBytes(): number {
-    let n = 0;
-    for (const f of this.files.values()) {
-      if (f.finished === 'flash' || f.finished === 'skipped') continue;
-      n += f.finished === 'done' ? f.size : f.moved;
-    }
-    return n;
-  }
-
-  private sample(): void {
-    this.speed.record(this.movedBytes());
+  /**
+   * Network bytes only: flash uploads and skipped files moved nothing. At most
+   * one sample per SAMPLE_EVERY_MS from events (thousands of small files a
+   * second would fill the sampler's window), and one whenever a snapshot is taken.
+   */
+  private sample(force = false): void {
+    const t = this.now();
+    if (!force && t - this.lastSampleAt < SAMPLE_EVERY_MS) return;
+    this.lastSampleAt = t;
+    this.speed.record(this.finishedMoved + this.inFlightMoved);
   }
 }
 
