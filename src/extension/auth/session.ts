@@ -102,6 +102,8 @@ export class Session {
   private connecting?: Promise<Connection>;
   private refreshing?: Promise<boolean>;
   private readonly listeners = new Set<(s: SessionState) => void>();
+  /** The endpoint and user id of a sign-in that did not succeed (this window only; never the token). */
+  private attempt?: { endpoint: string; userId: string };
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -151,6 +153,7 @@ export class Session {
 
   /** Validates the token with checkSession, then saves it. Nothing is saved if the check fails. */
   async signIn(input: { endpoint: string; token: string; userId: string; sessionId?: string }, signal?: AbortSignal): Promise<SessionUser> {
+    this.attempt = { endpoint: input.endpoint.trim(), userId: input.userId.trim() };
     const endpoint = normalizeEndpoint(input.endpoint);
     const token = input.token.trim();
     const userId = input.userId.trim();
@@ -166,6 +169,7 @@ export class Session {
     this.mode = 'remote';
     this.stored = stored;
     this.expired = false;
+    this.attempt = undefined;
     this.deps.logger.info(`Signed in to ${endpoint} as ${userId}`);
     this.fire();
     return user;
@@ -212,8 +216,14 @@ export class Session {
     return this.stored ? [this.stored.token, this.stored.sessionId ?? ''].filter(Boolean) : [];
   }
 
-  /** The stored endpoint and user id (for pre-filling the sign-in prompts). */
-  get previous(): { endpoint?: string; userId?: string } {
+  /**
+   * The endpoint and user id for pre-filling the sign-in prompts: what was
+   * typed in a sign-in that failed (typed: true), else what is stored.
+   */
+  get previous(): { endpoint?: string; userId?: string; typed?: boolean } {
+    if (this.attempt) {
+      return { endpoint: this.attempt.endpoint || this.stored?.endpoint || this.deps.endpointSetting.get(), userId: this.attempt.userId || this.stored?.userId, typed: true };
+    }
     return { endpoint: this.stored?.endpoint ?? this.deps.endpointSetting.get(), userId: this.stored?.userId };
   }
 

@@ -26,10 +26,11 @@ export async function signIn(s: Services): Promise<void> {
   const previous = s.session.previous;
   const current = safeNormalize(previous.endpoint);
   const known = [KNOWN_ENDPOINTS.beijing, KNOWN_ENDPOINTS.singapore] as string[];
+  const custom = current && !known.includes(current) ? current : undefined;
   const items: EndpointItem[] = [
     { id: 'beijing', label: l10n.t('Beijing (CN North-Beijing4)'), description: host(KNOWN_ENDPOINTS.beijing), url: KNOWN_ENDPOINTS.beijing },
     { id: 'singapore', label: l10n.t('Singapore (AP-Singapore)'), description: host(KNOWN_ENDPOINTS.singapore), url: KNOWN_ENDPOINTS.singapore },
-    { id: 'custom', label: l10n.t('Custom endpoint…'), description: current && !known.includes(current) ? current : undefined },
+    { id: 'custom', label: l10n.t('Custom endpoint…'), description: custom },
     { id: 'sandbox', label: l10n.t('Local sandbox'), description: l10n.t('Try KooDrive with demo files on this computer') },
   ];
   const chosen = await s.prompts.pick(items, { id: SIGN_IN_PROMPTS.endpoint, title, placeholder: l10n.t('Choose your KooDrive endpoint') });
@@ -40,7 +41,8 @@ export async function signIn(s: Services): Promise<void> {
     title,
     prompt: l10n.t('KooDrive endpoint URL (https; plain http only for a server on this computer)'),
     placeholder: 'https://example.myhuaweicloud-koodrive.com',
-    value: s.host.env('KOODRIVE_ENDPOINT') ?? (current && !known.includes(current) ? current : undefined),
+    // What was typed in a failed attempt comes first, then KOODRIVE_ENDPOINT, then the saved custom endpoint.
+    value: (previous.typed ? custom : undefined) ?? s.host.env('KOODRIVE_ENDPOINT') ?? custom,
     validate: (v) => {
       try {
         normalizeEndpoint(v);

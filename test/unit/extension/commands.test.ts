@@ -327,3 +327,33 @@ describe('commands against the sandbox', function () {
     });
   });
 });
+
+describe('koodrive.signIn after a failed attempt', function () {
+  this.timeout(60_000);
+  let w: World;
+  beforeEach(async () => {
+    w = await makeWorld({ signIn: false });
+  });
+  afterEach(async () => w.close());
+
+  it('the next attempt pre-fills the endpoint and user id that were typed (never the token)', async () => {
+    const typedUser = `${w.sandbox.userId}`;
+    w.prompts
+      .expectPick('signIn.endpoint', 'custom')
+      .expectInput('signIn.customEndpoint', `${w.sandbox.url}/`)
+      .expectInput('signIn.token', 'wrong-token')
+      .expectInput('signIn.userId', typedUser);
+    await assert.rejects(run(w, 'koodrive.signIn'), (e: unknown) => KooDriveError.is(e, 'AuthRequired'));
+    assert.equal(w.session.state.signedIn, false);
+
+    w.prompts
+      .expectPick('signIn.endpoint', 'custom', (items) => assert.equal(items.find((i) => i.id === 'custom')?.description, w.sandbox.url))
+      .expectInput('signIn.customEndpoint', w.sandbox.url, (o) => assert.equal(o.value, w.sandbox.url))
+      .expectInput('signIn.token', w.sandbox.token, (o) => assert.equal(o.value, undefined))
+      .expectInput('signIn.userId', w.sandbox.userId, (o) => assert.equal(o.value, typedUser));
+    await run(w, 'koodrive.signIn');
+    w.prompts.assertDone();
+    assert.equal(w.session.state.signedIn, true);
+    assert.equal(w.session.state.sandbox, false);
+  });
+});
