@@ -64,7 +64,10 @@ describe('koodrive transfers: resumable uploads and downloads in the state direc
     const cleared = await spawnCli(w, ['transfers', 'clear', '--json']).done;
     assert.equal((JSON.parse(cleared.stdout) as { removed: unknown[] }).removed.length, 1);
     assert.deepEqual(await listed(w), []);
-    assert.deepEqual(await readdir(path.join(w.tmp, 'cli-state', 'uploads')), []);
+    // No resume state is left; the killed command's run mark (uploads/runs) stays until that upload completes,
+    // so running it again recognises what was already uploaded instead of making renamed copies.
+    assert.deepEqual(await readdir(path.join(w.tmp, 'cli-state', 'uploads')), ['runs']);
+    assert.equal((await readdir(path.join(w.tmp, 'cli-state', 'uploads', 'runs'))).length, 1);
   });
 
   it('lists an interrupted download with its partial file; clear --all removes the note and the partial file', async () => {
