@@ -33,8 +33,14 @@ interface CachedUrl {
   obtainedAt: number;
 }
 
-function cachedUrl(url: string): CachedUrl {
-  return { url, expiresAt: urlExpiry(url), obtainedAt: Date.now() };
+/**
+ * `obtainedAt` is the time of the call that issued the URL, one value for a
+ * whole batch: an expiry drops every URL issued with or before the rejected
+ * one, and a clock tick between two URLs of one answer must not keep one of
+ * them (seen as a second 403 on the next part under load).
+ */
+function cachedUrl(url: string, obtainedAt: number): CachedUrl {
+  return { url, expiresAt: urlExpiry(url, obtainedAt), obtainedAt };
 }
 
 /** Still usable: before its expiry less a margin (2 min, or a tenth of a short lifetime). */
@@ -73,7 +79,8 @@ export class KooDrivePartWriter implements PartWriter<PlannedPart> {
 
   /** URLs that came with files/create. */
   seedUrls(parts: MultiPartInfo[] | undefined): void {
-    for (const p of parts ?? []) if (p.uploadUrl) this.urls.set(p.partNumber, cachedUrl(p.uploadUrl));
+    const obtainedAt = Date.now();
+    for (const p of parts ?? []) if (p.uploadUrl) this.urls.set(p.partNumber, cachedUrl(p.uploadUrl, obtainedAt));
   }
 
   markDone(partNumber: number): void {
@@ -155,8 +162,9 @@ export class KooDrivePartWriter implements PartWriter<PlannedPart> {
       return { partNumber: p.partNumber, partSize: p.partSize, partOffset: p.partOffset, ...(p.partNumber > 1 ? { hashCtx } : {}) };
     });
     const call = this.o.client.getUploadUrls(this.o.space, this.o.fileId, infos, { signal }).then((answer) => {
+      const obtainedAt = Date.now();
       for (const a of answer) {
-        if (a.uploadUrl) this.urls.set(a.partNumber, cachedUrl(a.uploadUrl));
+        if (a.uploadUrl) this.urls.set(a.partNumber, cachedUrl(a.uploadUrl, obtainedAt));
       }
     });
     const settled = call.finally(() => {
