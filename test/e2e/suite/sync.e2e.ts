@@ -116,7 +116,7 @@ describe('Folder sync (e2e)', function () {
     await editor.locator('.dirty-diff-modified').first().waitFor({ timeout: 60_000 });
     const status = wb.page.locator('.statusbar-item', { hasText: /KooDrive ↑1/ });
     await status.first().waitFor({ timeout: 30_000 });
-    fs.copyFileSync(await h.screenshot('sync-to-upload'), path.join(repoRoot, 'docs', 'screenshots', 'sync-to-upload.png'));
+    h.keepForDocs(await h.screenshot('sync-to-upload'), 'sync-to-upload.png');
 
     // Sync (the view's title action, from the palette here).
     await wb.runCommand('KooDrive: Sync');
@@ -127,7 +127,7 @@ describe('Folder sync (e2e)', function () {
     cliPut(`/${FOLDER}/notes.md`, '# Notes\n\n- first\n- second (edited in VS Code)\n- third\n- fourth, from the CLI\n');
     await wb.runCommand('KooDrive: Refresh Sync Status');
     await waitForGroup('notes.md', 'To download');
-    fs.copyFileSync(await h.screenshot('sync-to-download'), path.join(repoRoot, 'docs', 'screenshots', 'sync-to-download.png'));
+    h.keepForDocs(await h.screenshot('sync-to-download'), 'sync-to-download.png');
     await wb.runCommand('KooDrive: Sync');
     await admin.waitFor('the CLI edit here', async () => fs.readFileSync(local('notes.md'), 'utf8').includes('fourth, from the CLI'), 60_000);
 
@@ -136,14 +136,16 @@ describe('Folder sync (e2e)', function () {
     cliPut(`/${FOLDER}/index.html`, '<h1>Site (theirs)</h1>\n');
     await wb.runCommand('KooDrive: Refresh Sync Status');
     await waitForGroup('index.html', 'Conflicts');
-    fs.copyFileSync(await h.screenshot('sync-conflict'), path.join(repoRoot, 'docs', 'screenshots', 'sync-conflict.png'));
+    h.keepForDocs(await h.screenshot('sync-conflict'), 'sync-conflict.png');
     await wb.contextMenu(scmRow('index.html').first(), 'Keep Both');
     await admin.waitFor('the conflict resolved', async () => fs.readdirSync(path.join(h.workspace, FOLDER)).some((n) => /^index \(conflict .*\)\.html$/.test(n)), 60_000);
     const aside = fs.readdirSync(path.join(h.workspace, FOLDER)).find((n) => /^index \(conflict .*\)\.html$/.test(n))!;
     assert.strictEqual(fs.readFileSync(local(aside), 'utf8'), '<h1>Site (mine)</h1>\n');
+    // Keep Both renames the local copy first, then pulls KooDrive's version to the original name: wait for that file.
+    await admin.waitFor('the KooDrive version under the original name', async () => fs.existsSync(local('index.html')), 60_000);
     assert.strictEqual(fs.readFileSync(local('index.html'), 'utf8'), '<h1>Site (theirs)</h1>\n');
     await admin.waitFor('the local copy on KooDrive', async () => Boolean(await admin.findPath(`${FOLDER}/${aside}`)), 60_000);
     await wb.page.locator('.statusbar-item', { hasText: /KooDrive ✓/ }).first().waitFor({ timeout: 60_000 });
-    fs.copyFileSync(await h.screenshot('sync-kept-both'), path.join(repoRoot, 'docs', 'screenshots', 'sync-kept-both.png'));
+    h.keepForDocs(await h.screenshot('sync-kept-both'), 'sync-kept-both.png');
   });
 });
