@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
 import { TestClient } from '../sandbox/testing/client';
+import { requireBuiltCli } from './helpers';
 import { CLI, CliRun, errLines, runCli } from './cliSpawn';
 
 describe('koodrive command line conventions (CLI against the sandbox)', function () {
@@ -24,7 +25,7 @@ describe('koodrive command line conventions (CLI against the sandbox)', function
   let pc: string;
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI); // a missing build is an error, not a pending test
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-cli-conv-'));
     home = path.join(root, 'home');
     fs.mkdirSync(home);

@@ -4,9 +4,9 @@
  * no KOODRIVE_* variable from the test run's environment, and optional stdin.
  */
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { CLI_PATH } from './helpers';
 
-export const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+export const CLI = CLI_PATH;
 
 export interface CliRun {
   code: number;

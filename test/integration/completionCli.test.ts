@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
+import { requireBuiltCli } from './helpers';
 import { CLI, runCli } from './cliSpawn';
 
 describe('koodrive completion (bash script in a real bash)', function () {
@@ -21,7 +22,7 @@ describe('koodrive completion (bash script in a real bash)', function () {
   let sb: Sandbox;
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI); // a missing build is an error, not a pending test
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-completion-'));
     home = path.join(root, 'home');
     state = path.join(home, 'state');

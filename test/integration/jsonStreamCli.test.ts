@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createCliContext } from '../../src/cli/context';
 import * as uploadCommand from '../../src/cli/commands/upload';
-import { CLI_PATH, startWorld, World } from './helpers';
+import { CLI_PATH, requireBuiltCli, startWorld, World } from './helpers';
 
 const CLI = process.env.KOODRIVE_TEST_CLI ?? CLI_PATH;
 const GOLDEN = path.resolve(__dirname, '../../../test/integration/testData/cliJsonShapes.json');
@@ -53,7 +53,7 @@ describe('koodrive upload/download --json: one streamed array, same shape as bef
   const found: Record<string, Record<string, string[]>> = {};
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI); // a missing build is an error, not a pending test
     w = await startWorld({ seed: false });
     src = path.join(w.tmp, 'many');
     fs.mkdirSync(path.join(src, 'sub'), { recursive: true });

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../src/sandbox/server';
+import { requireBuiltCli } from './helpers';
 import { CLI, CliRun, errLines, runCli } from './cliSpawn';
 
 describe('koodrive login, logout, whoami and profiles (CLI against the sandbox)', function () {
@@ -20,7 +21,7 @@ describe('koodrive login, logout, whoami and profiles (CLI against the sandbox)'
   let n = 0;
 
   before(async function () {
-    if (!fs.existsSync(CLI)) this.skip(); // run `npm run build` first
+    requireBuiltCli(CLI); // a missing build is an error, not a pending test
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-login-cli-'));
     sb = await startSandbox({ dataDir: path.join(root, 'sandbox') });
   });

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI_PATH, sha256, startWorld, waitFor, World } from './helpers';
+import { CLI_PATH, requireBuiltCli, sha256, startWorld, waitFor, World } from './helpers';
 import { uploadFile } from '../../src/core/upload/uploadFile';
 import { changingRequests, localContents, remoteContents, sorted, writeFiles } from './syncSupport';
 
@@ -30,7 +30,7 @@ describe('koodrive sync (CLI contract)', function () {
   let env: NodeJS.ProcessEnv;
 
   before(async function () {
-    if (!fs.existsSync(CLI_PATH)) this.skip();
+    requireBuiltCli(CLI_PATH); // a missing build is an error, not a pending test
     w = await startWorld({ seed: false });
     env = { ...process.env, KOODRIVE_ENDPOINT: w.sandbox.url, KOODRIVE_TOKEN: w.sandbox.token, KOODRIVE_USER_ID: w.sandbox.userId, KOODRIVE_STATE_DIR: path.join(w.tmp, 'state') };
   });
